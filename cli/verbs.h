@@ -1,0 +1,19 @@
+// Each verb adds itself to the command line. One file per verb (or family of verbs) in cli/.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/global_options.h"
+
+namespace berth::cli {
+
+// A verb's action: runs after parsing, returns the process exit code.
+using Action = std::function<int()>;
+
+// Registers the verb's subcommand and returns nothing; the verb stores its action with
+// set_action() so that run() can call it.
+void set_action(CLI::App* sub, Action action);
+
+void add_version_verb(CLI::App& app, const GlobalOptions& global);
+
+}  // namespace berth::cli

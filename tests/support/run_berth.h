@@ -1,0 +1,20 @@
+// Runs the built berth binary for end-to-end tests and captures what it printed.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace berth::test {
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs build/berth with `args` in `cwd`; `env` is added to (and overrides) the environment.
+Result run_berth(const std::vector<std::string>& args, const std::string& cwd = ".",
+                 const std::map<std::string, std::string>& env = {});
+
+}  // namespace berth::test

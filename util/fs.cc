@@ -1,0 +1,64 @@
+#include "util/fs.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "util/error.h"
+
+namespace berth::fs {
+
+std::optional<std::string> read_file_if_exists(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return std::nullopt;
+    throw Error("cannot read " + path.string() + ": " + std::strerror(errno));
+  }
+  std::ostringstream out;
+  out << in.rdbuf();
+  if (in.bad()) throw Error("cannot read " + path.string() + ": " + std::strerror(errno));
+  return out.str();
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  auto content = read_file_if_exists(path);
+  if (!content) throw Error("cannot read " + path.string() + ": no such file");
+  return *content;
+}
+
+void write_file_atomic(const std::filesystem::path& path, const std::string& content,
+                       unsigned mode) {
+  std::string tmp = path.string() + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) throw Error("cannot write " + tmp + ": " + std::strerror(errno));
+  const char* data = content.data();
+  size_t left = content.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, data, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw Error("cannot write " + tmp + ": " + std::strerror(err));
+    }
+    data += n;
+    left -= static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    throw Error("cannot write " + tmp + ": " + std::strerror(err));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    throw Error("cannot rename " + tmp + " to " + path.string() + ": " + std::strerror(err));
+  }
+}
+
+}  // namespace berth::fs
