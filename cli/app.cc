@@ -39,6 +39,8 @@ int run(int argc, char** argv) {
   GlobalOptions global;
   add_global_flags(app, global);
   add_version_verb(app, global);
+  add_config_verb(app, global);
+  add_graph_verb(app, global);
 
   try {
     app.parse(argc, argv);

@@ -15,5 +15,7 @@ using Action = std::function<int()>;
 void set_action(CLI::App* sub, Action action);
 
 void add_version_verb(CLI::App& app, const GlobalOptions& global);
+void add_config_verb(CLI::App& app, const GlobalOptions& global);
+void add_graph_verb(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace berth::cli

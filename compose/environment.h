@@ -15,7 +15,7 @@ namespace berth::compose {
 class Environment {
  public:
   Environment() = default;
-  explicit Environment(std::map<std::string, std::string> vars) : vars_(std::move(vars)) {}
+  explicit Environment(const std::map<std::string, std::string>& vars) : vars_(vars.begin(), vars.end()) {}
   static Environment from_process();
 
   std::optional<std::string> get(std::string_view name) const;
