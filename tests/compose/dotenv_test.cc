@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <random>
 #include <string>
 
 #include "util/fs.h"
@@ -486,6 +487,37 @@ TEST(DotenvHostile, LongUnterminatedQuoteIsShortenedInTheMessage) {
 
 TEST(DotenvHostile, NulBytesAndControlCharactersInValuesPassThrough) {
   EXPECT_EQ(value_of(std::string_view("A=x\0y", 5)), std::string("x\0y", 3));
+}
+
+TEST(DotenvHostile, RandomInputGivesEntriesOrErrorsOnly) {
+  const std::vector<std::string> pieces = {"A", "b1", "=", ":", " ", "\t", "\n", "\r\n", "#",
+                                           "\"", "'", "\\", "$", "${", "}", ":-", "export ",
+                                           "\xC2\xA0", "\xFF", "\\n", "\\0123", "-", "."};
+  std::mt19937 random(1128);
+  std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<size_t> length(0, 30);
+  Lookup lookup = env({{"A", "a"}, {"b1", ""}});
+  int parsed = 0;
+  int errors = 0;
+  for (int i = 0; i < 30000; ++i) {
+    std::string text;
+    for (size_t n = length(random); n > 0; --n) text += pieces[pick(random)];
+    for (DotenvFormat format : {DotenvFormat::Interpolated, DotenvFormat::Raw}) {
+      try {
+        for (const DotenvEntry& e : parse(text, lookup, format)) {
+          EXPECT_FALSE(e.name.empty()) << text;
+          EXPECT_GE(e.line, 1) << text;
+        }
+        ++parsed;
+      } catch (const Error& e) {
+        EXPECT_GE(e.where().line, 1) << text;
+        EXPECT_EQ(e.where().file, "test.env");
+        ++errors;
+      }
+    }
+  }
+  EXPECT_GT(parsed, 1000);
+  EXPECT_GT(errors, 1000);
 }
 
 // ----- the raw format (env_file `format: raw`) -----

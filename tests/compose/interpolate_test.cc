@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <random>
 #include <optional>
 #include <string>
 
@@ -349,6 +350,30 @@ TEST(InterpolateString, GrowthBeyondTheCapIsAnError) {
   Error e = interp_error(text, big);
   EXPECT_TRUE(contains(e.message(), "larger than")) << e.message();
   EXPECT_EQ(interp("$BIG$BIG", big).size(), size_t{2} << 20);
+}
+
+// Random strings over the template's alphabet: every outcome is a result or a berth::Error.
+TEST(InterpolateString, RandomInputGivesResultsOrErrorsOnly) {
+  const std::string alphabet = "${}:-?+$${}aB_1 .\"'\\\n";
+  std::mt19937 random(20261128);
+  std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
+  std::uniform_int_distribution<size_t> length(0, 40);
+  Lookup lookup = env({{"a", "x"}, {"B", ""}, {"aB", "$B"}});
+  int results = 0;
+  int errors = 0;
+  for (int i = 0; i < 50000; ++i) {
+    std::string text;
+    for (size_t n = length(random); n > 0; --n) text += alphabet[pick(random)];
+    try {
+      interp(text, lookup);
+      ++results;
+    } catch (const Error& e) {
+      EXPECT_FALSE(e.message().empty()) << text;
+      ++errors;
+    }
+  }
+  EXPECT_GT(results, 1000);
+  EXPECT_GT(errors, 1000);
 }
 
 TEST(ExpandTemplate, ReportsUnsetNamesThroughTheHandler) {
