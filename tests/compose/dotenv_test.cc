@@ -164,6 +164,9 @@ TEST(Dotenv, InlineCommentsInUnquotedValuesNeedASpace) {
   EXPECT_EQ(value_of("FOO=bar #"), "bar");
   EXPECT_EQ(value_of("FOO=123#not-an-inline-comment"), "123#not-an-inline-comment");
   EXPECT_EQ(value_of("VAR=VAL# not a comment"), "VAL# not a comment");
+  // As in compose-go, spaces after `=` are skipped first, so an empty value followed by a comment
+  // is the comment.
+  EXPECT_EQ(value_of("EMPTY= # optional"), "# optional");
   // awesome-wireguard/.env
   EXPECT_EQ(value_of("VPN_SERVER_URL=your-domain.dyndns.com # free examples "
                      "http://www.duckdns.org/ and https://www.noip.com/"),
