@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compose/lookup.h"
+#include "util/error.h"
 
 namespace berth::compose {
 

@@ -45,6 +45,10 @@ inline Error dotenv_error(const std::string& file, int line, int column, std::st
 
 inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
+// The escapes of a double-quoted value: \a \b \f \n \r \t \v \\ \" and \0ooo. `\$` becomes `$$`
+// so that interpolation, which comes next, yields a literal `$`. Unknown escapes stay as written.
+std::string expand_escapes(std::string_view raw);
+
 std::vector<DotenvEntry> parse_interpolated(std::string_view text, const std::string& file,
                                             const Lookup& lookup);
 std::vector<DotenvEntry> parse_raw(std::string_view text, const std::string& file,
