@@ -222,6 +222,8 @@ void env_file(Node& n, const std::string& path) {
   }
 }
 
+void ulimits(Node& n, const std::string& path);
+
 void build(Node& n, const std::string& path) {
   if (n.is_scalar() && !n.plain_null()) {
     Node b = Node::mapping(n.mark());
@@ -246,6 +248,7 @@ void build(Node& n, const std::string& path) {
       string_to_list(*ssh, path);
     }
   }
+  if (Node* u = n.find("ulimits")) ulimits(*u, path_join(path, "ulimits"));
   for (const char* k : {"cache_from", "cache_to", "tags", "platforms", "entitlements"})
     if (Node* v = n.find(k)) string_to_list(*v, path_join(path, k));
 }
@@ -275,6 +278,46 @@ void hooks(Node& n, const std::string& path) {
     if (Node* c = hook.find("command")) command_words(*c, path);
     if (Node* e = hook.find("environment")) env_map(*e, path);
   }
+}
+
+void develop(Node& n, const std::string& path) {
+  if (!n.is_mapping()) return;
+  Node* watch = n.find("watch");
+  if (!watch || !watch->is_sequence()) return;
+  for (Node& rule : watch->items()) {
+    if (!rule.is_mapping()) continue;
+    for (const char* k : {"ignore", "include"})
+      if (Node* v = rule.find(k)) string_to_list(*v, path);
+    if (Node* exec = rule.find("exec"); exec && exec->is_mapping()) {
+      if (Node* c = exec->find("command")) command_words(*c, path);
+      if (Node* e = exec->find("environment")) env_map(*e, path);
+    }
+  }
+}
+
+// build.ulimits also comes as "nofile=1024" or "nproc=1024:2048" (alone or in a list).
+void ulimits(Node& n, const std::string& path) {
+  if (n.is_scalar() && !n.plain_null()) string_to_list(n, path);
+  if (!n.is_sequence()) return;
+  Node map = Node::mapping(n.mark());
+  for (size_t i = 0; i < n.items().size(); ++i) {
+    const Node& item = n.items()[i];
+    const std::string& t = item.text();
+    size_t eq = t.find('=');
+    if (!item.is_scalar() || eq == std::string::npos)
+      throw node_error(item, path_index(path, i), "must be NAME=SOFT[:HARD]", "write nofile=1024:2048");
+    std::string limits = t.substr(eq + 1);
+    size_t colon = limits.find(':');
+    if (colon == std::string::npos) {
+      map.set(t.substr(0, eq), Node::scalar(limits, item.mark(), false), item.mark());
+    } else {
+      Node pair = Node::mapping(item.mark());
+      pair.set("soft", Node::scalar(limits.substr(0, colon), item.mark(), false));
+      pair.set("hard", Node::scalar(limits.substr(colon + 1), item.mark(), false));
+      map.set(t.substr(0, eq), std::move(pair), item.mark());
+    }
+  }
+  n = std::move(map);
 }
 
 void deploy(Node& n, const std::string& path) {
@@ -327,6 +370,8 @@ constexpr ServiceRule kServiceRules[] = {
     {"gpus", gpus},
     {"post_start", hooks},
     {"pre_stop", hooks},
+    {"pre_start", hooks},
+    {"develop", develop},
     {"deploy", deploy},
     {"models", models},
 };
@@ -342,8 +387,10 @@ void top_level_resources(Node& section, const std::string& path) {
     }
     if (!e.value.is_mapping()) continue;
     if (Node* ext = e.value.find("external"); ext && ext->is_mapping()) {
-      if (const Node* name = ext->find("name")) e.value.set("name", *name);
+      const Node* name = ext->find("name");
+      Node name_copy = name ? *name : Node();
       *ext = Node::scalar("true", ext->mark(), false);
+      if (!name_copy.is_null()) e.value.set("name", std::move(name_copy));
     }
     if (Node* labels = e.value.find("labels")) label_map(*labels, path_join(p, "labels"));
     if (Node* opts = e.value.find("driver_opts")) label_map(*opts, path_join(p, "driver_opts"));
@@ -359,6 +406,11 @@ void canonicalise_service(Node& service, const std::string& path) {
 }
 
 void canonicalise(Node& document) {
+  if (Node* services = document.find("services"); services && !services->is_mapping())
+    throw node_error(*services, "services",
+                     std::string("must be a mapping of service names to definitions, not ") +
+                         (services->is_null() ? "empty" : services->kind_name()),
+                     "define at least one service, or remove `services:`");
   if (Node* services = document.find("services"); services && services->is_mapping()) {
     for (auto& e : services->entries()) {
       if (e.value.plain_null()) e.value = Node::mapping(e.value.mark());

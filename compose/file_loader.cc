@@ -13,6 +13,46 @@
 
 namespace berth::compose {
 
+namespace {
+
+// docker-compose's version 1 format: no `services:` key, every top-level key is a service.
+bool is_legacy_format(const Node& doc) {
+  static const char* const top[] = {"services", "name", "include", "networks",
+                                    "volumes", "secrets", "configs", "models"};
+  for (const char* k : top)
+    if (doc.find(k)) return false;
+  if (const Node* version = doc.find("version"))
+    if (!version->is_scalar() || (version->text() != "1" && version->text() != "1.0")) return false;
+  if (doc.size() == 0) return false;
+  for (const auto& e : doc.entries())
+    if (e.key != "version" && e.key.rfind("x-", 0) != 0 && !e.value.is_mapping()) return false;
+  return true;
+}
+
+void upgrade_legacy_format(Node& doc, const std::string& path, const FileLoadContext& ctx) {
+  if (!is_legacy_format(doc)) return;
+  Node services = Node::mapping(doc.mark());
+  Node upgraded = Node::mapping(doc.mark());
+  for (auto& e : doc.entries()) {
+    if (e.key == "version") continue;
+    if (e.key.rfind("x-", 0) == 0) {
+      upgraded.entries().push_back(std::move(e));
+      continue;
+    }
+    // Version 1 services all joined Docker's default bridge.
+    if (!e.value.find("network_mode") && !e.value.find("networks"))
+      e.value.set("network_mode", Node::scalar("bridge", e.value.mark()));
+    services.entries().push_back(std::move(e));
+  }
+  upgraded.set("services", std::move(services));
+  doc = std::move(upgraded);
+  if (ctx.warnings)
+    ctx.warnings->push_back(path + " uses the legacy version 1 format (no `services:` key): read "
+                            "every top-level key as a service");
+}
+
+}  // namespace
+
 Node read_compose_file(const std::string& path, const FileLoadContext& ctx,
                        const std::string& stdin_content) {
   std::string text;
@@ -26,6 +66,7 @@ Node read_compose_file(const std::string& path, const FileLoadContext& ctx,
     text = std::move(*content);
   }
   Node doc = read_yaml(text, path);
+  upgrade_legacy_format(doc, path, ctx);
   if (ctx.interpolate) {
     InterpolationWarnings unset;
     interpolate_tree(doc, ctx.environment->lookup(), &unset);

@@ -249,7 +249,8 @@ struct BlkioConfig {
   std::vector<ThrottleDevice> device_write_iops;
 };
 
-struct ServiceHook {  // post_start / pre_stop
+struct ServiceHook {  // pre_start / post_start / pre_stop
+  std::string image;  // pre_start only: run in a container of this image
   std::vector<std::string> command;
   std::string user;
   bool privileged = false;
@@ -265,6 +266,7 @@ struct WatchRule {  // develop.watch
   std::vector<std::string> include;
   bool initial_sync = false;
   std::optional<ServiceHook> exec;
+  Node extensions;
 };
 
 struct Develop {
@@ -350,6 +352,7 @@ struct Service {
   std::string platform;
   std::vector<ServicePort> ports;
   std::vector<ServiceHook> post_start;
+  std::vector<ServiceHook> pre_start;
   std::vector<ServiceHook> pre_stop;
   bool privileged = false;
   std::optional<Provider> provider;

@@ -107,7 +107,7 @@ BERTH_FIELDS(BlkioConfig::WeightDevice, F(path), F(weight));
 BERTH_FIELDS(BlkioConfig::ThrottleDevice, F(path), F(rate));
 BERTH_FIELDS(BlkioConfig, F(weight), F(weight_device), F(device_read_bps), F(device_write_bps),
              F(device_read_iops), F(device_write_iops));
-BERTH_FIELDS(ServiceHook, F(command), F(user), F(privileged), F(working_dir), F(environment));
+BERTH_FIELDS(ServiceHook, F(image), F(command), F(user), F(privileged), F(working_dir), F(environment));
 BERTH_FIELDS(WatchRule, F(path), F(action), F(target), F(ignore), F(include), F(initial_sync),
              F(exec));
 BERTH_FIELDS(Develop, F(watch));
@@ -124,7 +124,7 @@ BERTH_FIELDS(Service, F(profiles), F(annotations), F(attach), F(build), F(develo
              F(label_file), F(links), F(logging), F(mac_address), F(mem_limit), F(mem_reservation),
              F(mem_swappiness), F(memswap_limit), F(models), F(network_mode), F(networks),
              F(oom_kill_disable), F(oom_score_adj), F(pid), F(pids_limit), F(platform), F(ports),
-             F(post_start), F(pre_stop), F(privileged), F(provider), F(pull_policy), F(read_only),
+             F(post_start), F(pre_start), F(pre_stop), F(privileged), F(provider), F(pull_policy), F(read_only),
              F(restart), F(runtime), F(scale), F(secrets), F(security_opt), F(shm_size),
              F(stdin_open), F(stop_grace_period), F(stop_signal), F(storage_opt), F(sysctls),
              F(tmpfs), F(tty), F(ulimits), F(use_api_socket), F(user), F(userns_mode), F(uts),

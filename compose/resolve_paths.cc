@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "compose/short_syntax.h"
+
 namespace berth::compose {
 
 std::string clean_path(const std::string& path) {
@@ -13,6 +15,7 @@ std::string clean_path(const std::string& path) {
 std::string absolute_path(const std::string& path, const std::string& base, const std::string& home) {
   if (path == "~" || path.rfind("~/", 0) == 0) return clean_path(home + path.substr(1));
   if (!path.empty() && path[0] == '/') return clean_path(path);
+  if (is_windows_path(path)) return path;
   return clean_path(base + "/" + path);
 }
 

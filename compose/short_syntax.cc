@@ -1,5 +1,6 @@
 #include "compose/short_syntax.h"
 
+#include <cctype>
 #include <charconv>
 #include <optional>
 
@@ -107,9 +108,18 @@ std::vector<Node> parse_port_short(const Node& origin, const std::string& path) 
 
 namespace {
 
+}  // namespace
+
+bool is_windows_path(const std::string& s) {
+  return s.size() >= 3 && std::isalpha(static_cast<unsigned char>(s[0])) && s[1] == ':' &&
+         (s[2] == '\\' || s[2] == '/');
+}
+
+namespace {
+
 bool is_file_path(const std::string& source) {
   if (source.empty()) return false;
-  return source[0] == '.' || source[0] == '/' || source[0] == '~';
+  return source[0] == '.' || source[0] == '/' || source[0] == '~' || is_windows_path(source);
 }
 
 bool is_propagation(const std::string& o) {
@@ -149,8 +159,10 @@ Node parse_volume_short(const Node& origin, const std::string& path) {
   };
   if (spec.empty()) throw fail("it is empty");
   std::vector<std::string> parts;
+  // A Windows drive ("C:\\data") is a source, not a section.
   size_t start = 0;
-  for (size_t i = 0; i <= spec.size(); ++i) {
+  size_t scan = is_windows_path(spec) ? 2 : 0;
+  for (size_t i = scan; i <= spec.size(); ++i) {
     if (i == spec.size() || spec[i] == ':') {
       parts.push_back(spec.substr(start, i - start));
       start = i + 1;

@@ -10,6 +10,9 @@
 
 namespace berth::compose {
 
+// "C:\\path" or "C:/path": kept as written, never made relative to the project.
+bool is_windows_path(const std::string& path);
+
 // "[[ip:]published:]target[/protocol]" with ranges; an integer is a target.
 std::vector<Node> parse_port_short(const Node& origin, const std::string& path);
 // "[source:]target[:options]".

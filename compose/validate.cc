@@ -7,6 +7,12 @@
 
 namespace berth::compose {
 
+void check_has_image_or_build(const Service& s) {
+  if (s.image.empty() && !s.build && !s.provider)
+    throw Error("service '" + s.name + "' has neither an image nor a build context",
+                "add `image:` or `build:`", s.mark.location(), "services." + s.name);
+}
+
 namespace {
 
 // One service's checks, with its tree for marks.
@@ -16,7 +22,7 @@ class ServiceValidator {
       : p_(p), s_(s), tree_(tree), path_("services." + s.name) {}
 
   void run() {
-    image_or_build();
+    check_has_image_or_build(s_);
     depends_on();
     networks();
     volumes();
@@ -59,12 +65,6 @@ class ServiceValidator {
     for (const auto& [k, _] : known) names.push_back(k);
     std::string near = closest_match(name, names);
     return near.empty() ? "" : "did you mean '" + near + "'? ";
-  }
-
-  void image_or_build() const {
-    if (s_.image.empty() && !s_.build && !s_.provider)
-      throw Error("service '" + s_.name + "' has neither an image nor a build context",
-                  "add `image:` or `build:`", s_.mark.location(), path_);
   }
 
   void depends_on() const {

@@ -11,4 +11,7 @@ namespace berth::compose {
 // `merged` is the merged canonical tree the project was decoded from (it has the marks).
 void validate_project(const Node& merged, const Project& project);
 
+// A service needs an image or a build (part of validate_project).
+void check_has_image_or_build(const Service& service);
+
 }  // namespace berth::compose

@@ -175,7 +175,9 @@ std::vector<Node> read_yaml_documents(std::string_view text, const std::string& 
 
 Node read_yaml(std::string_view text, const std::string& file_name, const YamlLimits& limits) {
   std::vector<Node> docs = read_yaml_documents(text, file_name, limits);
-  if (docs.empty()) return Node::mapping(Mark{intern_file_name(file_name), 1, 1});
+  if (docs.empty() || (docs.size() == 1 && docs[0].is_null()))
+    throw Error("the compose file is empty", "define at least `services:`",
+                Mark{intern_file_name(file_name), 1, 1}.location());
   if (docs.size() > 1) {
     throw Error("the file holds " + std::to_string(docs.size()) + " YAML documents",
                 "a compose file is one document: remove the '---' separators or split the file "
@@ -183,7 +185,6 @@ Node read_yaml(std::string_view text, const std::string& file_name, const YamlLi
                 docs[1].mark().location());
   }
   Node doc = std::move(docs.front());
-  if (doc.is_null()) return Node::mapping(doc.mark());
   if (!doc.is_mapping())
     throw node_error(doc, "", std::string("the top level of a compose file must be a mapping, not a ") +
                                   doc.kind_name(),
