@@ -121,6 +121,8 @@ std::optional<RuncState> Runc::state(const std::string& id) const {
 }
 
 std::vector<std::string> Runc::list() const {
+  std::error_code ec;
+  if (!std::filesystem::exists(root_, ec)) return {};
   auto argv = base();
   argv.insert(argv.end(), {"list", "--format", "json"});
   Captured result = run_captured(argv);

@@ -2,6 +2,8 @@
 
 #include <poll.h>
 #include <sys/inotify.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -18,6 +20,9 @@
 namespace berth::test {
 
 void ContainerTest::SetUp() {
+  // Supervisors are orphans by design; this machine's PID 1 does not reap orphans, so the test
+  // adopts them itself (and reaps them in TearDown).
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   dir_ = std::make_unique<TempDir>();
   ::setenv("BERTH_ROOT", (dir_->path() / "state").c_str(), 1);
   ::setenv("BERTH_RUN_ROOT", (dir_->path() / "run").c_str(), 1);
@@ -35,6 +40,10 @@ void ContainerTest::TearDown() {
     } catch (const std::exception& e) {
       ADD_FAILURE() << "removing " << record.id << ": " << e.what();
     }
+  }
+  // Every supervisor ends once its container is removed: reap them (this blocks until they have).
+  int status = 0;
+  while (::waitpid(-1, &status, 0) > 0) {
   }
   // Nothing may be left: runc state, cgroups, supervisors.
   auto runc = runtime::Runc::locate();

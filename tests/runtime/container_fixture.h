@@ -25,6 +25,10 @@ struct LogEntry {
 };
 
 class ContainerTest : public ::testing::Test {
+ public:
+  // Every directory of the machine's cgroup hierarchies that belongs to `id`.
+  static std::vector<std::filesystem::path> cgroup_dirs(const std::string& id);
+
  protected:
   void SetUp() override;
   void TearDown() override;
@@ -44,9 +48,6 @@ class ContainerTest : public ::testing::Test {
   std::vector<LogEntry> wait_logs(const std::string& id,
                                   const std::function<bool(const std::vector<LogEntry>&)>& done,
                                   std::chrono::seconds limit = std::chrono::seconds(30));
-  // Every file of the machine's cgroup hierarchies that belongs to `id`.
-  static std::vector<std::filesystem::path> cgroup_dirs(const std::string& id);
-
   std::unique_ptr<TempDir> dir_;
   std::filesystem::path rootfs_;
   std::vector<std::string> ids_;  // every container the test made
