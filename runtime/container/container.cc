@@ -1,0 +1,293 @@
+#include "runtime/container/container.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "runtime/container/bundle.h"
+#include "runtime/container/fd.h"
+#include "runtime/container/process.h"
+#include "runtime/container/rootfs_path.h"
+#include "runtime/container/runc.h"
+#include "runtime/container/socket_path.h"
+#include "runtime/container/user.h"
+#include "runtime/supervisor/supervisor.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+namespace berth::runtime {
+
+namespace {
+
+void check_id(const std::string& id) {
+  if (id.size() != 64 || id.find_first_not_of("0123456789abcdef") != std::string::npos)
+    throw Error("invalid container id '" + id + "'", "an id is 64 lowercase hex digits");
+}
+
+ContainerRecord require_record(const std::string& id) {
+  auto record = read_record(id);
+  if (!record)
+    throw Error("no such container: " + id, "list the containers with `berth ps -a`");
+  return *record;
+}
+
+// A connection to the container's supervisor; invalid when none is listening.
+Fd connect_supervisor(const std::string& id) {
+  Fd dir(::open(container_run_dir(id).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) return Fd();
+  std::string path = socket_path_via(dir, kSupervisorSocket);
+  Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) return Fd();
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return Fd();
+  return fd;
+}
+
+// Sends one request and reads one line of reply; nullopt when the supervisor went away first.
+std::optional<std::string> ask(const Fd& fd, const std::string& request) {
+  std::string line = request + "\n";
+  if (::send(fd.get(), line.data(), line.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(line.size()))
+    return std::nullopt;
+  std::string reply;
+  char c;
+  while (true) {
+    ssize_t n = ::read(fd.get(), &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::nullopt;
+    if (c == '\n') return reply;
+    reply += c;
+  }
+}
+
+int exited_code(const std::optional<std::string>& reply, const std::string& id) {
+  if (reply && reply->rfind("exited ", 0) == 0) return std::atoi(reply->c_str() + 7);
+  // The supervisor ended without answering: the record has the last word.
+  return require_record(id).exit_code;
+}
+
+void simple_request(const std::string& id, const std::string& request) {
+  Fd fd = connect_supervisor(id);
+  if (!fd.valid())
+    throw Error("container " + id + " is not running", "start it first");
+  auto reply = ask(fd, request);
+  if (!reply) throw Error("the supervisor of container " + id + " went away");
+  if (reply->rfind("error ", 0) == 0) throw Error(reply->substr(6));
+}
+
+std::filesystem::path bundle_rootfs(const std::string& id) {
+  auto config = nlohmann::json::parse(fs::read_file(container_run_dir(id) / "config.json"));
+  return config["root"]["path"].get<std::string>();
+}
+
+ExecOptions exec_options(const std::string& id, const ExecRequest& request) {
+  ExecOptions o;
+  o.args = request.args;
+  o.env = request.env;
+  o.cwd = request.cwd;
+  o.tty = request.tty;
+  if (request.args.empty()) throw Error("exec: no command given", "name the program to run");
+  if (!request.user.empty()) {
+    ResolvedUser user = resolve_user(bundle_rootfs(id), request.user);
+    o.user = std::to_string(user.uid) + ":" + std::to_string(user.gid);
+  }
+  return o;
+}
+
+}  // namespace
+
+std::string supervisor_binary() {
+  if (const char* configured = std::getenv("BERTH_SUPERVISOR"); configured && *configured)
+    return configured;
+  char self[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) throw Error("cannot find this program's path in /proc/self/exe");
+  self[n] = '\0';
+  return (std::filesystem::path(self).parent_path() / "berth-supervisor").string();
+}
+
+std::vector<std::string> create_container(const ContainerSpec& spec) {
+  check_id(spec.id);
+  if (read_record(spec.id)) throw Error("container " + spec.id + " already exists");
+  struct stat st {};
+  if (::stat(spec.rootfs.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw Error("the root filesystem " + spec.rootfs.string() + " is not a directory",
+                "the image must be unpacked (and mounted) before the container is created");
+  if (!spec.rootfs.is_absolute())
+    throw Error("the root filesystem path " + spec.rootfs.string() + " is not absolute");
+  if (spec.process.args.empty())
+    throw Error("no command to run in container " + spec.name,
+                "set `command:` (or `entrypoint:`) on the service, or use an image that has one");
+  find_executable_in_rootfs(spec.rootfs, spec.process.args[0], spec.process.cwd,
+                            spec.process.env);
+  Runc runc = Runc::locate();
+
+  std::vector<std::string> warnings;
+  Bundle bundle = Bundle::write(spec, runc, warnings);
+  ContainerRecord record;
+  record.id = spec.id;
+  record.name = spec.name;
+  record.labels = spec.labels;
+  record.status = "created";
+  record.created = now_rfc3339();
+  try {
+    write_record(record);
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove_all(container_state_dir(spec.id), ec);
+    throw;
+  }
+  bundle.commit();
+  return warnings;
+}
+
+bool supervisor_alive(const std::string& id) { return connect_supervisor(id).valid(); }
+
+void start_container(const std::string& id) {
+  check_id(id);
+  ContainerRecord record = require_record(id);
+  if (supervisor_alive(id)) throw Error("container " + record.name + " is already running");
+  auto run_dir = container_run_dir(id);
+  if (!std::filesystem::exists(run_dir / "config.json"))
+    throw Error("container " + record.name + " has no bundle at " + run_dir.string(),
+                "the run directory is cleared at boot: remove the container and create it again");
+  std::string binary = supervisor_binary();
+  if (::access(binary.c_str(), X_OK) != 0)
+    throw Error("the supervisor " + binary + " is missing",
+                "install berth-supervisor beside berth, or set BERTH_SUPERVISOR");
+
+  Pipe ready = Pipe::make();
+  // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
+  std::string run_dir_text = run_dir.string();
+  std::string ready_text = std::to_string(ready.write.get());
+  std::string log_path = (run_dir / "supervisor.log").string();
+  char* argv[] = {binary.data(), run_dir_text.data(), ready_text.data(), nullptr};
+
+  pid_t middle = ::fork();
+  if (middle < 0) throw Error(std::string("fork: ") + std::strerror(errno));
+  if (middle == 0) {
+    // The middle process: a new session, then the supervisor as an orphan (adopted by init, or
+    // by the nearest subreaper), so that it outlives this berth command and its terminal.
+    ::setsid();
+    pid_t supervisor = ::fork();
+    if (supervisor != 0) ::_exit(supervisor < 0 ? 1 : 0);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    int null_fd = ::open("/dev/null", O_RDWR);
+    int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0640);
+    ::dup2(null_fd, 0);
+    ::dup2(null_fd, 1);
+    ::dup2(log_fd >= 0 ? log_fd : null_fd, 2);
+    ::fcntl(ready.write.get(), F_SETFD, 0);  // the one descriptor it inherits
+    ::chdir("/");
+    ::execv(argv[0], argv);
+    ::_exit(127);
+  }
+  ready.write.reset();
+  wait_process(middle);
+
+  std::string reply;
+  char buffer[512];
+  while (true) {
+    ssize_t n = ::read(ready.read.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    reply.append(buffer, static_cast<size_t>(n));
+  }
+  while (!reply.empty() && reply.back() == '\n') reply.pop_back();
+  if (reply.rfind("ok ", 0) == 0) return;
+  if (reply.rfind("error ", 0) == 0)
+    throw Error("cannot start container " + record.name + ": " + reply.substr(6));
+  throw Error("the supervisor of container " + record.name + " ended before starting it",
+              "see " + log_path);
+}
+
+int stop_container(const std::string& id, std::optional<std::string> signal,
+                   std::optional<Duration> grace) {
+  check_id(id);
+  Fd fd = connect_supervisor(id);
+  if (!fd.valid()) return require_record(id).exit_code;
+  std::string request = "stop " + signal.value_or("-");
+  if (grace) request += " " + std::to_string(grace->count());
+  return exited_code(ask(fd, request), id);
+}
+
+void kill_container(const std::string& id, const std::string& signal) {
+  check_id(id);
+  simple_request(id, "kill " + signal);
+}
+
+void pause_container(const std::string& id) {
+  check_id(id);
+  simple_request(id, "pause");
+}
+
+void resume_container(const std::string& id) {
+  check_id(id);
+  simple_request(id, "resume");
+}
+
+int wait_container(const std::string& id) {
+  check_id(id);
+  Fd fd = connect_supervisor(id);
+  if (!fd.valid()) return require_record(id).exit_code;
+  return exited_code(ask(fd, "wait"), id);
+}
+
+void remove_container(const std::string& id, bool force) {
+  check_id(id);
+  ContainerRecord record = require_record(id);
+  if (supervisor_alive(id)) {
+    if (!force)
+      throw Error("container " + record.name + " is running",
+                  "stop it first, or remove it with force (berth rm -f)");
+    stop_container(id, "SIGKILL", Duration::zero());
+  }
+  try {
+    Runc runc = Runc::locate();
+    if (runc.state(id)) runc.remove(id, true);
+  } catch (const Error&) {
+    // no runc, or it forgot the container: nothing of it to remove
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(container_run_dir(id), ec);
+  std::filesystem::remove_all(container_state_dir(id), ec);
+}
+
+ExecResult exec_captured(const std::string& id, const ExecRequest& request) {
+  check_id(id);
+  Runc runc = Runc::locate();
+  auto state = runc.state(id);
+  if (!state || state->status != "running")
+    throw Error("container " + id + " is not running", "start it first");
+  Captured captured = run_captured(runc.exec_argv(id, exec_options(id, request)));
+  return ExecResult{captured.exit_code, captured.out, captured.err};
+}
+
+int exec_attached(const std::string& id, const ExecRequest& request) {
+  check_id(id);
+  Runc runc = Runc::locate();
+  auto state = runc.state(id);
+  if (!state || state->status != "running")
+    throw Error("container " + id + " is not running", "start it first");
+  SpawnOptions options;
+  options.argv = runc.exec_argv(id, exec_options(id, request));
+  options.stdin_fd = 0;
+  options.stdout_fd = 1;
+  options.stderr_fd = 2;
+  return wait_process(spawn_process(options));
+}
+
+}  // namespace berth::runtime

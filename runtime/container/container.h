@@ -1,0 +1,70 @@
+// A container's lifecycle, as the rest of berth sees it. Every function works from the records on
+// disk and the container's supervisor, so any berth process can act on any container.
+//
+//   create_container  bundle + record ("created"); nothing runs
+//   start_container   starts the supervisor, which creates and starts it under runc
+//   stop_container    stop signal, grace period, SIGKILL; returns the exit code
+//   remove_container  runc state, bundle, record and log gone
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/container/record.h"
+#include "runtime/container/spec.h"
+
+namespace berth::runtime {
+
+// Validates the spec against its root filesystem (the command exists and is executable, the
+// user exists, runc is there), then writes the bundle and the record. Returns warnings (ulimits
+// lowered, ...). Throws berth::Error and leaves nothing behind on bad input.
+std::vector<std::string> create_container(const ContainerSpec& spec);
+
+// Starts the container's supervisor and returns once the container runs. Throws berth::Error
+// with runc's explanation when it cannot start; the container stays "created".
+void start_container(const std::string& id);
+
+// Whether a supervisor is looking after the container now.
+bool supervisor_alive(const std::string& id);
+
+// Stops a running container: its stop signal (or `signal`), then SIGKILL after the grace period
+// (or `grace`). Returns the exit code. A container that is not running is left as it is.
+int stop_container(const std::string& id, std::optional<std::string> signal = std::nullopt,
+                   std::optional<Duration> grace = std::nullopt);
+
+// Sends a signal to the container's process.
+void kill_container(const std::string& id, const std::string& signal);
+void pause_container(const std::string& id);
+void resume_container(const std::string& id);
+
+// Blocks until the container is down for good (no restart pending); returns its exit code.
+int wait_container(const std::string& id);
+
+// Removes everything berth holds for the container. A running container needs force (it is
+// killed first).
+void remove_container(const std::string& id, bool force);
+
+struct ExecRequest {
+  std::vector<std::string> args;
+  std::vector<std::string> env;
+  std::string cwd;   // "" keeps the container's
+  std::string user;  // name, uid, name:group, uid:gid, resolved in the container's rootfs
+  bool tty = false;
+};
+
+struct ExecResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs a process in a running container and captures its output.
+ExecResult exec_captured(const std::string& id, const ExecRequest& request);
+// Runs a process in a running container with this process's stdio; returns its exit code.
+int exec_attached(const std::string& id, const ExecRequest& request);
+
+// The supervisor executable: $BERTH_SUPERVISOR, else berth-supervisor beside this program.
+std::string supervisor_binary();
+
+}  // namespace berth::runtime

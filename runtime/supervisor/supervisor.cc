@@ -1,0 +1,618 @@
+#include "runtime/supervisor/supervisor.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <vector>
+
+#include "runtime/container/fd.h"
+#include "runtime/container/process.h"
+#include "runtime/container/record.h"
+#include "runtime/container/runc.h"
+#include "runtime/container/socket_path.h"
+#include "runtime/supervisor/config.h"
+#include "runtime/supervisor/log_writer.h"
+#include "runtime/supervisor/policy.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+namespace berth::runtime {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Fd make_timer() {
+  return Fd(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+}
+
+void arm(const Fd& timer, Duration after) {
+  itimerspec spec{};
+  auto ms = std::max<int64_t>(after.count(), 1);
+  spec.it_value.tv_sec = ms / 1000;
+  spec.it_value.tv_nsec = (ms % 1000) * 1000000;
+  ::timerfd_settime(timer.get(), 0, &spec, nullptr);
+}
+
+void disarm(const Fd& timer) {
+  itimerspec spec{};
+  ::timerfd_settime(timer.get(), 0, &spec, nullptr);
+}
+
+void drain_timer(const Fd& timer) {
+  uint64_t expirations = 0;
+  [[maybe_unused]] ssize_t n = ::read(timer.get(), &expirations, sizeof expirations);
+}
+
+void write_all(int fd, const std::string& text) {
+  const char* data = text.data();
+  size_t left = text.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, data, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    data += n;
+    left -= static_cast<size_t>(n);
+  }
+}
+
+std::string read_available(int fd) {
+  std::string out;
+  char buffer[4096];
+  while (true) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n > 0) {
+      out.append(buffer, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    return out;
+  }
+}
+
+Fd listen_unix(const std::string& path) {
+  ::unlink(path.c_str());
+  Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path)
+    throw Error("the socket path " + path + " is too long",
+                "use a shorter BERTH_RUN_ROOT (unix sockets allow 107 bytes)");
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(fd.get(), 16) != 0)
+    throw Error("cannot listen on " + path + ": " + std::strerror(errno));
+  return fd;
+}
+
+// Receives the pty master that runc sends over the console socket.
+Fd receive_fd(int listen_fd) {
+  Fd conn(::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+  if (!conn.valid()) throw Error(std::string("console socket: ") + std::strerror(errno));
+  char name[256];
+  iovec iov{name, sizeof name};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  if (::recvmsg(conn.get(), &msg, MSG_CMSG_CLOEXEC) < 0)
+    throw Error(std::string("console socket: ") + std::strerror(errno));
+  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+  if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS) throw Error("console socket: runc sent no terminal");
+  int fd = -1;
+  std::memcpy(&fd, CMSG_DATA(cmsg), sizeof fd);
+  return Fd(fd);
+}
+
+struct Client {
+  Fd fd;
+  std::string input;
+  bool waiting = false;  // wants "exited <code>" at the end
+};
+
+class Supervisor {
+ public:
+  Supervisor(SupervisorConfig config, std::string run_dir)
+      : config_(std::move(config)),
+        run_dir_(std::move(run_dir)),
+        runc_(config_.runc_binary, config_.runc_root),
+        log_(container_log_path(config_.id), config_.log) {}
+
+  int run(int ready_fd);
+
+ private:
+  void start_container();
+  void on_signals();
+  void reap();
+  void maybe_finish_run();
+  void finish_run();
+  void on_restart_timer();
+  void on_stop_timer();
+  void request_stop(const std::string& signal, Duration grace);
+  void start_probe();
+  void on_probe_timeout();
+  void maybe_finish_probe();
+  void read_stream(Fd& fd, const char* stream);
+  void accept_client();
+  void on_client(Client& client);
+  void handle(Client& client, const std::string& line);
+  void save() { write_record(record_); }
+  bool in_start_period() const {
+    return Clock::now() - started_at_ < config_.healthcheck.start_period;
+  }
+
+  SupervisorConfig config_;
+  std::string run_dir_;
+  Runc runc_;
+  LogWriter log_;
+  Fd run_dir_fd_ = open_dir_path(run_dir_);
+  ContainerRecord record_;
+
+  Fd signals_, listener_;
+  Fd restart_timer_ = make_timer(), stop_timer_ = make_timer();
+  Fd probe_timer_ = make_timer(), probe_timeout_ = make_timer();
+  Fd out_, err_, stdin_keep_;
+  std::vector<Client> clients_;
+
+  pid_t container_pid_ = 0;
+  std::optional<int> exit_status_;
+  bool stopping_ = false;
+  bool done_ = false;
+  Clock::time_point started_at_;
+  Duration backoff_ = Duration::zero();
+
+  pid_t probe_pid_ = 0;
+  Fd probe_out_;
+  std::string probe_output_;
+  std::optional<int> probe_status_;
+  bool probe_timed_out_ = false;
+  std::string probe_started_;
+};
+
+void Supervisor::start_container() {
+  std::string pid_file = run_dir_ + "/pid";
+  ::unlink(pid_file.c_str());
+  exit_status_.reset();
+  probe_status_.reset();
+  SpawnOptions options;
+  Pipe out = Pipe::make(), err = Pipe::make();
+  std::optional<Pipe> in;
+  Fd console;
+  std::string console_path;
+  if (config_.tty) {
+    console_path = socket_path_via(run_dir_fd_, "console.sock");
+    console = listen_unix(console_path);
+  } else {
+    options.stdout_fd = out.write.get();
+    options.stderr_fd = err.write.get();
+    if (config_.stdin_open) {
+      in = Pipe::make();
+      options.stdin_fd = in->read.get();
+    }
+  }
+  // runc's own complaints arrive on the stderr we give it: with a tty that is this pipe too.
+  if (config_.tty) options.stderr_fd = err.write.get();
+  options.argv = runc_.create_argv(config_.id, run_dir_, pid_file, console_path);
+  pid_t runc = spawn_process(options);
+  out.write.reset();
+  err.write.reset();
+  if (in) in->read.reset();
+  int code = wait_process(runc);
+  if (code != 0) {
+    std::string message = read_available(err.read.get());
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    auto msg = message.rfind("msg=\"");
+    if (msg != std::string::npos) message = message.substr(msg + 5, message.size() - msg - 6);
+    try {
+      runc_.remove(config_.id, true);
+    } catch (const Error&) {
+    }
+    if (!console_path.empty()) ::unlink(console_path.c_str());
+    throw Error("runc could not create the container: " + message);
+  }
+  if (config_.tty) {
+    out_ = receive_fd(console.get());
+    ::unlink(console_path.c_str());
+    err_.reset();
+  } else {
+    out_ = std::move(out.read);
+    err_ = std::move(err.read);
+    if (in) stdin_keep_ = std::move(in->write);
+  }
+  container_pid_ = std::atoi(fs::read_file(pid_file).c_str());
+  try {
+    runc_.start(config_.id);
+  } catch (const Error&) {
+    try {
+      runc_.remove(config_.id, true);
+    } catch (const Error&) {
+    }
+    out_.reset();
+    err_.reset();
+    throw;
+  }
+  started_at_ = Clock::now();
+  record_.status = "running";
+  record_.pid = container_pid_;
+  record_.started = now_rfc3339();
+  record_.error.clear();
+  if (config_.healthcheck.enabled()) {
+    record_.health.status = "starting";
+    record_.health.failing_streak = 0;
+    arm(probe_timer_, next_probe_delay(record_.health, config_.healthcheck, in_start_period()));
+  }
+  save();
+}
+
+void Supervisor::on_signals() {
+  signalfd_siginfo info{};
+  while (::read(signals_.get(), &info, sizeof info) == sizeof info) {
+    if (info.ssi_signo == SIGCHLD) {
+      reap();
+    } else if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT) {
+      request_stop(config_.stop_signal, config_.stop_grace_period);
+    }
+  }
+}
+
+void Supervisor::reap() {
+  int status = 0;
+  pid_t pid;
+  while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+    if (pid == container_pid_) {
+      exit_status_ = exit_code_of(status);
+      container_pid_ = 0;
+    } else if (pid == probe_pid_) {
+      probe_status_ = exit_code_of(status);
+      probe_pid_ = 0;
+      maybe_finish_probe();
+    }
+  }
+  maybe_finish_run();
+}
+
+// A run is over once the container is reaped and its output is read to the end.
+void Supervisor::maybe_finish_run() {
+  if (exit_status_ && !out_.valid() && !err_.valid()) finish_run();
+}
+
+void Supervisor::finish_run() {
+  int code = *exit_status_;
+  exit_status_.reset();
+  stdin_keep_.reset();
+  disarm(probe_timer_);
+  disarm(probe_timeout_);
+  disarm(stop_timer_);
+  if (probe_pid_ > 0) ::kill(probe_pid_, SIGKILL);
+  try {
+    runc_.remove(config_.id, true);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "supervisor: %s\n", e.what());
+  }
+  record_.pid = 0;
+  record_.exit_code = code;
+  record_.finished = now_rfc3339();
+  if (!stopping_ &&
+      should_restart(config_.restart, code, record_.restart_count, record_.stopped_by_user)) {
+    auto ran_for = std::chrono::duration_cast<Duration>(Clock::now() - started_at_);
+    backoff_ = restart_delay(backoff_, ran_for);
+    record_.status = "restarting";
+    ++record_.restart_count;
+    save();
+    arm(restart_timer_, backoff_);
+    return;
+  }
+  record_.status = "exited";
+  save();
+  done_ = true;
+}
+
+void Supervisor::on_restart_timer() {
+  drain_timer(restart_timer_);
+  try {
+    start_container();
+  } catch (const Error& e) {
+    record_.status = "exited";
+    record_.error = e.message();
+    save();
+    done_ = true;
+  }
+}
+
+void Supervisor::request_stop(const std::string& signal, Duration grace) {
+  stopping_ = true;
+  record_.stopped_by_user = true;
+  if (record_.status == "restarting") {
+    disarm(restart_timer_);
+    record_.status = "exited";
+    save();
+    done_ = true;
+    return;
+  }
+  save();
+  if (container_pid_ == 0) return;
+  try {
+    if (record_.status == "paused") runc_.resume(config_.id);
+    runc_.kill(config_.id, signal);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "supervisor: %s\n", e.what());
+  }
+  arm(stop_timer_, grace);
+}
+
+void Supervisor::on_stop_timer() {
+  drain_timer(stop_timer_);
+  if (container_pid_ == 0) return;
+  try {
+    runc_.kill(config_.id, "SIGKILL", true);
+  } catch (const Error&) {
+    ::kill(container_pid_, SIGKILL);
+  }
+}
+
+void Supervisor::start_probe() {
+  drain_timer(probe_timer_);
+  if (container_pid_ == 0 || probe_pid_ > 0) return;
+  Pipe output = Pipe::make();
+  ExecOptions exec;
+  exec.args = config_.healthcheck.argv();
+  exec.pid_file = run_dir_ + "/probe.pid";
+  ::unlink(exec.pid_file.c_str());
+  SpawnOptions options;
+  options.argv = runc_.exec_argv(config_.id, exec);
+  options.stdout_fd = output.write.get();
+  options.stderr_fd = output.write.get();
+  probe_started_ = now_rfc3339();
+  probe_output_.clear();
+  probe_status_.reset();
+  probe_timed_out_ = false;
+  try {
+    probe_pid_ = spawn_process(options);
+  } catch (const Error& e) {
+    probe_status_ = -1;
+    probe_output_ = e.message();
+    maybe_finish_probe();
+    return;
+  }
+  probe_out_ = std::move(output.read);
+  arm(probe_timeout_, config_.healthcheck.timeout);
+}
+
+void Supervisor::on_probe_timeout() {
+  drain_timer(probe_timeout_);
+  if (probe_pid_ == 0) return;
+  probe_timed_out_ = true;
+  // The probe runs inside the container, out of runc exec's reach for SIGKILL: kill both.
+  auto pid = fs::read_file_if_exists(run_dir_ + "/probe.pid");
+  if (pid && std::atoi(pid->c_str()) > 0) ::kill(std::atoi(pid->c_str()), SIGKILL);
+  ::kill(probe_pid_, SIGKILL);
+}
+
+void Supervisor::maybe_finish_probe() {
+  if (!probe_status_ || probe_out_.valid()) return;
+  disarm(probe_timeout_);
+  HealthProbe probe;
+  probe.start = probe_started_;
+  probe.end = now_rfc3339();
+  probe.exit_code = probe_timed_out_ ? -1 : *probe_status_;
+  probe.output = probe_timed_out_ ? "health check exceeded its timeout" : probe_output_;
+  if (probe.output.size() > 4096) probe.output.resize(4096);
+  probe_status_.reset();
+  if (container_pid_ == 0) return;  // the container went away meanwhile
+  bool starting = in_start_period();
+  apply_probe(record_.health, config_.healthcheck, probe, starting);
+  save();
+  arm(probe_timer_, next_probe_delay(record_.health, config_.healthcheck, in_start_period()));
+}
+
+void Supervisor::read_stream(Fd& fd, const char* stream) {
+  char buffer[8192];
+  ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+  if (n > 0) {
+    log_.append(stream, std::string_view(buffer, static_cast<size_t>(n)));
+    return;
+  }
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
+  log_.flush(stream);  // EOF, or EIO from a terminal whose process is gone
+  fd.reset();
+  maybe_finish_run();
+}
+
+void Supervisor::accept_client() {
+  Fd fd(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+  if (fd.valid()) clients_.push_back(Client{std::move(fd), {}, false});
+}
+
+void Supervisor::on_client(Client& client) {
+  char buffer[256];
+  ssize_t n = ::read(client.fd.get(), buffer, sizeof buffer);
+  if (n <= 0) {
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
+    client.fd.reset();
+    return;
+  }
+  client.input.append(buffer, static_cast<size_t>(n));
+  size_t newline;
+  while ((newline = client.input.find('\n')) != std::string::npos) {
+    std::string line = client.input.substr(0, newline);
+    client.input.erase(0, newline + 1);
+    handle(client, line);
+  }
+}
+
+void Supervisor::handle(Client& client, const std::string& line) {
+  std::vector<std::string> words;
+  size_t start = 0;
+  while (start < line.size()) {
+    size_t end = line.find(' ', start);
+    if (end == std::string::npos) end = line.size();
+    if (end > start) words.push_back(line.substr(start, end - start));
+    start = end + 1;
+  }
+  if (words.empty()) return;
+  const std::string& verb = words[0];
+  auto reply_result = [&](auto&& action) {
+    try {
+      action();
+      write_all(client.fd.get(), "ok\n");
+    } catch (const Error& e) {
+      write_all(client.fd.get(), "error " + e.message() + "\n");
+    }
+  };
+  if (verb == "wait") {
+    client.waiting = true;
+  } else if (verb == "stop") {
+    client.waiting = true;
+    std::string signal = words.size() > 1 && words[1] != "-" ? words[1] : config_.stop_signal;
+    Duration grace = words.size() > 2 ? Duration(std::atoll(words[2].c_str()))
+                                      : config_.stop_grace_period;
+    request_stop(signal, grace);
+  } else if (verb == "kill" && words.size() > 1) {
+    reply_result([&] {
+      if (container_pid_ == 0) throw Error("the container is not running");
+      runc_.kill(config_.id, words[1]);
+    });
+  } else if (verb == "pause") {
+    reply_result([&] {
+      runc_.pause(config_.id);
+      record_.status = "paused";
+      save();
+    });
+  } else if (verb == "resume") {
+    reply_result([&] {
+      runc_.resume(config_.id);
+      record_.status = "running";
+      save();
+    });
+  } else {
+    write_all(client.fd.get(), "error unknown request '" + verb + "'\n");
+  }
+}
+
+int Supervisor::run(int ready_fd) {
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  ::signal(SIGPIPE, SIG_IGN);
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, s);
+  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+  signals_ = Fd(::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
+
+  auto existing = read_record(config_.id);
+  if (!existing) {
+    write_all(ready_fd, "error the container has no record\n");
+    return 1;
+  }
+  record_ = *existing;
+  record_.stopped_by_user = false;
+  record_.restart_count = 0;
+  record_.health = {};
+  try {
+    listener_ = listen_unix(socket_path_via(run_dir_fd_, kSupervisorSocket));
+    start_container();
+  } catch (const Error& e) {
+    record_.error = e.message();
+    save();
+    write_all(ready_fd, "error " + e.message() + "\n");
+    ::close(ready_fd);
+    ::unlinkat(run_dir_fd_.get(), kSupervisorSocket, 0);
+    return 1;
+  }
+  write_all(ready_fd, "ok " + std::to_string(container_pid_) + "\n");
+  ::close(ready_fd);
+
+  while (!done_) {
+    std::vector<pollfd> fds;
+    enum Source { kSignals, kListener, kRestart, kStop, kProbe, kProbeTimeout, kOut, kErr, kProbeOut };
+    std::vector<int> sources;
+    auto watch = [&](const Fd& fd, int source) {
+      if (!fd.valid()) return;
+      fds.push_back({fd.get(), POLLIN, 0});
+      sources.push_back(source);
+    };
+    watch(signals_, kSignals);
+    watch(listener_, kListener);
+    watch(restart_timer_, kRestart);
+    watch(stop_timer_, kStop);
+    watch(probe_timer_, kProbe);
+    watch(probe_timeout_, kProbeTimeout);
+    watch(out_, kOut);
+    watch(err_, kErr);
+    watch(probe_out_, kProbeOut);
+    size_t first_client = fds.size();
+    for (const auto& c : clients_) fds.push_back({c.fd.get(), POLLIN, 0});
+
+    if (::poll(fds.data(), fds.size(), -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (size_t i = 0; i < first_client; ++i) {
+      if (fds[i].revents == 0) continue;
+      switch (sources[i]) {
+        case kSignals: on_signals(); break;
+        case kListener: accept_client(); break;
+        case kRestart: on_restart_timer(); break;
+        case kStop: on_stop_timer(); break;
+        case kProbe: start_probe(); break;
+        case kProbeTimeout: on_probe_timeout(); break;
+        case kOut: read_stream(out_, "stdout"); break;
+        case kErr: read_stream(err_, "stderr"); break;
+        case kProbeOut: {
+          char buffer[4096];
+          ssize_t n = ::read(probe_out_.get(), buffer, sizeof buffer);
+          if (n > 0) {
+            if (probe_output_.size() < 4096) probe_output_.append(buffer, static_cast<size_t>(n));
+          } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+            probe_out_.reset();
+            maybe_finish_probe();
+          }
+          break;
+        }
+      }
+    }
+    for (size_t i = first_client; i < fds.size(); ++i)
+      if (fds[i].revents != 0) on_client(clients_[i - first_client]);
+    std::erase_if(clients_, [](const Client& c) { return !c.fd.valid(); });
+  }
+
+  ::unlinkat(run_dir_fd_.get(), kSupervisorSocket, 0);
+  for (auto& c : clients_)
+    if (c.waiting) write_all(c.fd.get(), "exited " + std::to_string(record_.exit_code) + "\n");
+  return 0;
+}
+
+}  // namespace
+
+int run_supervisor(const std::string& run_dir, int ready_fd) {
+  try {
+    SupervisorConfig config =
+        supervisor_config_from_json(fs::read_file(run_dir + "/supervise.json"));
+    // Records and logs live where the berth that made the container keeps them.
+    ::setenv("BERTH_ROOT", config.state_root.c_str(), 1);
+    ::setenv("BERTH_RUN_ROOT", config.run_root.c_str(), 1);
+    Supervisor supervisor(std::move(config), run_dir);
+    return supervisor.run(ready_fd);
+  } catch (const std::exception& e) {
+    write_all(ready_fd, std::string("error ") + e.what() + "\n");
+    std::fprintf(stderr, "supervisor: %s\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace berth::runtime

@@ -1,0 +1,24 @@
+// The supervisor of one container: a small process that outlives the berth command. It holds the
+// container's stdio and writes its log, reaps it (as a child subreaper), records its exit, restarts
+// it by policy, runs its healthcheck, and stops it on request. Idle, it sleeps in poll(2): every
+// wake-up is a signal (signalfd), a timer (timerfd), output, or a request on its unix socket.
+//
+// Requests, one line each, on <run dir>/supervisor.sock:
+//   stop <signal> <grace ms>  -> "exited <code>" once the container is down for good
+//   wait                      -> "exited <code>" likewise
+//   kill <signal>             -> "ok" or "error <message>"
+//   pause | resume            -> "ok" or "error <message>"
+#pragma once
+
+#include <string>
+
+namespace berth::runtime {
+
+// Runs the supervisor of the container whose bundle is `run_dir` (supervise.json inside). Reports
+// "ok <pid>" or "error <message>" on ready_fd once the first start succeeded or failed. Returns
+// the process exit code.
+int run_supervisor(const std::string& run_dir, int ready_fd);
+
+inline constexpr const char* kSupervisorSocket = "supervisor.sock";
+
+}  // namespace berth::runtime
