@@ -90,13 +90,13 @@ void set_timeout(int fd, int seconds) {
 }
 
 // Asks the host's resolvers over UDP; an empty result when none answered in time.
-Bytes forward(const Bytes& query, const std::vector<IpAddress>& upstream) {
+Bytes forward(const Bytes& query, const std::vector<IpAddress>& upstream, uint16_t port) {
   for (const auto& server : upstream) {
     int fd = ::socket(server.is_v4() ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) continue;
     set_timeout(fd, 2);
     sockaddr_storage ss;
-    socklen_t len = make_sockaddr(server, 53, ss);
+    socklen_t len = make_sockaddr(server, port, ss);
     Bytes reply(4096);
     ssize_t n = -1;
     if (::sendto(fd, query.data(), query.size(), 0, reinterpret_cast<sockaddr*>(&ss), len) >= 0)
@@ -114,6 +114,7 @@ struct Shared {
   std::mutex mutex;
   Table table;
   std::vector<IpAddress> upstream;
+  uint16_t upstream_port = 53;
 };
 
 // The reply to one message: berth's own answer, or the host resolvers' answer.
@@ -126,17 +127,19 @@ Bytes answer(Shared& shared, const Bytes& msg, const IpAddress& asker, const IpA
   }
   Lookup found;
   std::vector<IpAddress> upstream;
+  uint16_t upstream_port = 53;
   {
     std::lock_guard lock(shared.mutex);
     found = shared.table.lookup(q->name, asker, local);
     upstream = shared.upstream;
+    upstream_port = shared.upstream_port;
   }
   if (found.in_scope) {
     if (q->klass != kClassIN && q->klass != 255) return build_response(*q, {}, kNotImp);
     uint8_t rcode = found.addresses.empty() ? kNxDomain : kNoError;
     return build_response(*q, found.addresses, rcode);
   }
-  Bytes reply = forward(msg, upstream);
+  Bytes reply = forward(msg, upstream, upstream_port);
   if (reply.empty()) return build_response(*q, {}, kServFail);
   return reply;
 }
@@ -259,6 +262,7 @@ class Server {
     std::lock_guard lock(shared_->mutex);
     shared_->table = std::move(table);
     shared_->upstream = options_.upstream;
+    shared_->upstream_port = options_.upstream_port;
     return true;
   }
 

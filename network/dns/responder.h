@@ -15,6 +15,7 @@ struct ResponderOptions {
   std::filesystem::path table = {};           // default: table_path()
   std::vector<IpAddress> upstream = {};       // default: the host's /etc/resolv.conf
   uint16_t port = 53;
+  uint16_t upstream_port = 53;
   int stop_fd = -1;                           // readable: stop (for running on a thread)
   bool exit_when_empty = true;                // stop when no network is left in the table
 };
