@@ -41,6 +41,13 @@ std::string random_id() {
   return out;
 }
 
+// A locally administered unicast MAC from the network's (random) id.
+std::string bridge_mac(const std::string& id) {
+  std::string mac = "02";
+  for (size_t i = 0; i < 10; i += 2) mac += ":" + id.substr(i, 2);
+  return mac;
+}
+
 std::string now_rfc3339() {
   std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
@@ -192,7 +199,7 @@ NetworkRecord create_network(const NetworkSpec& spec) {
   r.created = now_rfc3339();
 
   // Everything checked; now make it, undoing on failure.
-  netlink::create_bridge(sock, r.bridge, r.mtu);
+  netlink::create_bridge(sock, r.bridge, r.mtu, bridge_mac(r.id));
   netlink::LinkGuard bridge(sock, r.bridge);
   for (const auto& s : r.subnets) netlink::add_address(sock, r.bridge, s.gateway, s.subnet.prefix());
   netlink::set_link_up(sock, r.bridge);

@@ -57,6 +57,19 @@ AddrPtr nl_address(const IpAddress& a, int prefix) {
   return AddrPtr(addr);
 }
 
+// Sets the link's MAC address from "aa:bb:cc:dd:ee:ff"; an empty string leaves it to the kernel.
+void set_mac(rtnl_link* link, const std::string& text) {
+  if (text.empty()) return;
+  nl_addr* mac = nullptr;
+  if (nl_addr_parse(text.c_str(), AF_LLC, &mac) < 0 || nl_addr_get_len(mac) != 6) {
+    if (mac) nl_addr_put(mac);
+    throw Error("\"" + text + "\" is not a MAC address",
+                "write six hex bytes separated by colons, like 02:42:ac:11:00:02");
+  }
+  rtnl_link_set_addr(link, mac);
+  nl_addr_put(mac);
+}
+
 std::optional<IpAddress> from_nl(nl_addr* a) {
   if (!a) return std::nullopt;
   char buf[64];
@@ -89,11 +102,12 @@ bool delete_link(const Socket& sock, const std::string& name) {
   return true;
 }
 
-void create_bridge(const Socket& sock, const std::string& name, int mtu) {
+void create_bridge(const Socket& sock, const std::string& name, int mtu, const std::string& mac) {
   LinkPtr link(rtnl_link_bridge_alloc());
   if (!link) throw Error("out of memory allocating a bridge");
   rtnl_link_set_name(link.get(), name.c_str());
   if (mtu > 0) rtnl_link_set_mtu(link.get(), static_cast<unsigned>(mtu));
+  set_mac(link.get(), mac);
   int err = rtnl_link_add(sock.get(), link.get(), NLM_F_CREATE | NLM_F_EXCL);
   if (err == -NLE_EXIST)
     throw Error("cannot create bridge " + name + ": an interface of that name exists",
@@ -115,14 +129,7 @@ void create_veth(const Socket& sock, const VethSpec& spec) {
   if (spec.master_index > 0) rtnl_link_set_master(host.get(), spec.master_index);
   rtnl_link_set_flags(host.get(), IFF_UP);
   if (spec.peer_netns_fd >= 0) rtnl_link_set_ns_fd(peer, spec.peer_netns_fd);
-  if (!spec.peer_mac.empty()) {
-    nl_addr* mac = nullptr;
-    if (nl_addr_parse(spec.peer_mac.c_str(), AF_LLC, &mac) < 0)
-      throw Error("\"" + spec.peer_mac + "\" is not a MAC address",
-                  "write six hex bytes separated by colons, like 02:42:ac:11:00:02");
-    rtnl_link_set_addr(peer, mac);
-    nl_addr_put(mac);
-  }
+  set_mac(peer, spec.peer_mac);
   int err = rtnl_link_add(sock.get(), host.get(), NLM_F_CREATE | NLM_F_EXCL);
   rtnl_link_put(peer);  // rtnl_link_veth_get_peer took a reference
   if (err == -NLE_EXIST)

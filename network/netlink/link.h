@@ -18,8 +18,10 @@ void set_link_up(const Socket& sock, const std::string& name);
 // Deletes a link; returns false when it was not there.
 bool delete_link(const Socket& sock, const std::string& name);
 
-// A bridge, down, with `mtu` when it is > 0.
-void create_bridge(const Socket& sock, const std::string& name, int mtu);
+// A bridge, down, with `mtu` when it is > 0 and the MAC address `mac` ("02:..."). A bridge
+// without a MAC of its own takes its lowest port's, which changes when that port leaves and
+// strands every neighbour's ARP entry for the gateway: so berth always gives it one.
+void create_bridge(const Socket& sock, const std::string& name, int mtu, const std::string& mac);
 
 struct VethSpec {
   std::string host_name;       // the end that stays here, e.g. "vb-1a2b3c4d5e6f"

@@ -69,7 +69,7 @@ TEST_F(NetnsTest, VethIntoANamespaceWithAddressAndRoute) {
   auto ns = netlink::Netns::create(name("v"));
   netlink::Socket host;
   std::string bridge = "bt-t" + suffix_;
-  netlink::create_bridge(host, bridge, 1400);
+  netlink::create_bridge(host, bridge, 1400, "02:42:0a:e9:07:01");
   netlink::LinkGuard bridge_guard(host, bridge);
   netlink::add_address(host, bridge, *IpAddress::parse("10.233.7.1"), 24);
   netlink::set_link_up(host, bridge);

@@ -4,6 +4,8 @@
 
 #include <sys/eventfd.h>
 
+#include <chrono>
+
 #include "network/dns/table.h"
 #include "network/dns/wire.h"
 #include "tests/network/netns_helpers.h"
@@ -31,15 +33,18 @@ std::optional<dns::Response> ask_udp(const std::filesystem::path& netns, const I
   return out;
 }
 
-// Asks until `done` holds for the answer or two seconds passed: the responder picks up table
-// changes through inotify, a moment after they are written.
+// Asks until `done` holds for the answer or three seconds passed: the responder picks up table
+// changes through inotify, a moment after they are written. Returns the last answer received.
 std::optional<dns::Response> ask_until(const std::filesystem::path& netns, const IpAddress& server,
                                        const std::string& name, uint16_t type,
                                        const std::function<bool(const dns::Response&)>& done) {
   std::optional<dns::Response> last;
-  for (int i = 0; i < 20; ++i) {
-    last = ask_udp(netns, server, name, type, 100);
-    if (last && done(*last)) return last;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto answer = ask_udp(netns, server, name, type, 250);
+    if (!answer) continue;
+    last = answer;
+    if (done(*answer)) break;
   }
   return last;
 }
