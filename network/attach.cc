@@ -1,0 +1,163 @@
+#include "network/attach.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "network/dns/responder.h"
+#include "network/dns/table.h"
+#include "network/firewall.h"
+#include "network/ifname.h"
+#include "network/netlink/link.h"
+#include "network/network.h"
+#include "network/ports.h"
+#include "network/store.h"
+#include "util/error.h"
+#include "util/paths.h"
+
+namespace berth::network {
+
+namespace {
+// An open namespace file, closed when done.
+class NetnsFd {
+ public:
+  explicit NetnsFd(const std::filesystem::path& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+    if (fd_ < 0)
+      throw Error("cannot open network namespace " + path.string() + ": " + std::strerror(errno),
+                  "create the container's namespace before attaching it");
+  }
+  ~NetnsFd() { ::close(fd_); }
+  NetnsFd(const NetnsFd&) = delete;
+  NetnsFd& operator=(const NetnsFd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+std::vector<PublishedPort> all_published(const std::vector<NetworkRecord>& records) {
+  std::vector<PublishedPort> out;
+  for (const auto& r : records)
+    for (const auto& [id, a] : r.attachments) out.insert(out.end(), a.ports.begin(), a.ports.end());
+  return out;
+}
+
+std::optional<IpAddress> wanted_address(const std::string& text, const std::string& what) {
+  if (text.empty()) return std::nullopt;
+  return IpAddress::parse_or_throw(text, what);
+}
+
+// Makes the interfaces of an attachment; the returned guard deletes them unless kept.
+void configure_container_end(const AttachSpec& spec, const NetworkRecord& r, const AttachResult& res) {
+  auto inner = netlink::Socket::in_netns(spec.netns);
+  if (res.ipv4) netlink::add_address(inner, spec.ifname, *res.ipv4, res.prefix4);
+  if (res.ipv6) netlink::add_address(inner, spec.ifname, *res.ipv6, res.prefix6);
+  netlink::set_link_up(inner, spec.ifname);
+  netlink::set_link_up(inner, "lo");
+  if (spec.default_route && !r.spec.internal) {
+    if (res.ipv4) netlink::add_default_route(inner, r.subnet_v4()->gateway);
+    if (res.ipv6) netlink::add_default_route(inner, r.subnet_v6()->gateway);
+  }
+}
+}  // namespace
+
+std::vector<PublishedPort> published_ports() { return all_published(Store().all()); }
+
+AttachResult attach(const AttachSpec& spec) {
+  if (!valid_ifname(spec.ifname))
+    throw Error("\"" + spec.ifname + "\" cannot be an interface name", "use eth0, eth1, ...");
+  Store store;
+  NetworkRecord r = store.get(spec.network);
+  const NetworkRecord before = r;
+  if (r.attachments.count(spec.container))
+    throw Error("container " + spec.container + " is already on network " + spec.network,
+                "detach it first");
+
+  // Checks and choices first, so that a refusal leaves nothing behind.
+  AttachResult res;
+  res.ports = resolve_ports(spec.ports, all_published(store.all()));
+  if (!res.ports.empty() && r.spec.internal)
+    throw Error("cannot publish ports of container " + spec.container + " on internal network " +
+                    spec.network,
+                "internal networks have no way in or out; publish on another network");
+  std::string where = "container " + spec.container + " on network " + spec.network;
+  auto want4 = wanted_address(spec.ipv4, where + ": ipv4_address");
+  auto want6 = wanted_address(spec.ipv6, where + ": ipv6_address");
+  if (want4 && !want4->is_v4())
+    throw Error(where + ": ipv4_address " + spec.ipv4 + " is not an IPv4 address");
+  if (want6 && want6->is_v4())
+    throw Error(where + ": ipv6_address " + spec.ipv6 + " is not an IPv6 address");
+  if (want6 && !r.subnet_v6())
+    throw Error(where + ": ipv6_address given, but the network has no IPv6 subnet",
+                "set enable_ipv6 and an IPv6 subnet on the network");
+  try {
+    if (SubnetState* s = r.subnet_v4()) {
+      res.ipv4 = allocate(*s, spec.container, want4);
+      res.prefix4 = s->subnet.prefix();
+      res.gateway4 = s->gateway;
+    }
+    if (SubnetState* s = r.subnet_v6()) {
+      res.ipv6 = allocate(*s, spec.container, want6);
+      res.prefix6 = s->subnet.prefix();
+    }
+  } catch (const Error& e) {
+    throw Error(where + ": " + e.message(), e.hint());
+  }
+  res.ifname = spec.ifname;
+  res.host_veth = host_veth_name(spec.container, spec.network, paths::state_root().string());
+
+  netlink::Socket host;
+  NetnsFd netns(spec.netns);
+  netlink::VethSpec veth{res.host_veth, spec.ifname, netns.get(), netlink::link_index(host, r.bridge),
+                         r.mtu, spec.mac};
+  netlink::create_veth(host, veth);
+  netlink::LinkGuard guard(host, res.host_veth);  // deleting one end deletes both
+  configure_container_end(spec, r, res);
+  res.mac = netlink::link_mac(netlink::Socket::in_netns(spec.netns), spec.ifname);
+
+  Attachment a;
+  a.container = spec.container;
+  a.netns = spec.netns.string();
+  a.host_veth = res.host_veth;
+  a.ifname = spec.ifname;
+  a.ipv4 = res.ipv4 ? res.ipv4->str() : "";
+  a.ipv6 = res.ipv6 ? res.ipv6->str() : "";
+  a.mac = res.mac;
+  a.names = spec.names;
+  a.ports = res.ports;
+  r.attachments[spec.container] = a;
+  apply_firewall(r);
+  try {
+    store.save(r);
+    dns::publish_table(store.all());
+  } catch (...) {
+    apply_firewall(before);
+    store.save(before);
+    throw;
+  }
+  guard.keep();
+  dns::ensure_responder();
+  return res;
+}
+
+void detach(const std::string& container, const std::string& network, bool remove_if_unused) {
+  Store store;
+  auto found = store.find(network);
+  if (!found) return;
+  NetworkRecord r = *found;
+  auto it = r.attachments.find(container);
+  if (it != r.attachments.end()) {
+    netlink::Socket host;
+    netlink::delete_link(host, it->second.host_veth);
+    for (auto& s : r.subnets) release(s, container);
+    r.attachments.erase(it);
+    apply_firewall(r);
+    store.save(r);
+    dns::publish_table(store.all());
+  }
+  if (remove_if_unused && r.attachments.empty()) remove_network_locked(store, r);
+}
+
+}  // namespace berth::network

@@ -1,0 +1,112 @@
+#include "network/firewall.h"
+
+#include <nftables/libnftables.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "util/error.h"
+#include "util/fs.h"
+
+namespace berth::network {
+
+namespace {
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+// The match for packets that a published port concerns: to its host address, or to any address
+// of this host when it names none.
+std::string destination_match(const PublishedPort& p) {
+  if (p.host_ip.empty() || p.host_ip == "0.0.0.0") return "fib daddr type local";
+  return "ip daddr " + p.host_ip;
+}
+
+void write_port_rules(std::ostream& out, const NetworkRecord& r) {
+  for (const auto& [id, a] : r.attachments) {
+    if (a.ipv4.empty()) continue;
+    for (const PublishedPort& p : a.ports) {
+      if (p.host_ip.find(':') != std::string::npos) continue;  // IPv6 host addresses: not yet
+      out << "    " << destination_match(p) << " " << p.protocol << " dport " << p.host_port
+          << " dnat ip to " << a.ipv4 << ":" << p.container_port << "\n";
+    }
+  }
+}
+}  // namespace
+
+std::string firewall_table_name(const NetworkRecord& r) { return "berth-" + r.bridge; }
+
+std::string render_firewall(const NetworkRecord& r) {
+  const std::string table = "inet " + firewall_table_name(r);
+  const std::string br = quoted(r.bridge);
+  std::ostringstream out;
+  // Declaring the table first makes the delete succeed when it is not there yet.
+  out << "table " << table << " {}\n";
+  out << "delete table " << table << "\n";
+  out << "table " << table << " {\n";
+
+  out << "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n";
+  if (!r.spec.internal) write_port_rules(out, r);
+  out << "  }\n";
+  // Connections the host itself opens (to 127.0.0.1 or its own addresses) pass here, not above.
+  out << "  chain output {\n    type nat hook output priority -100; policy accept;\n";
+  if (!r.spec.internal) write_port_rules(out, r);
+  out << "  }\n";
+
+  out << "  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n";
+  if (!r.spec.internal) {
+    for (const auto& s : r.subnets)
+      out << "    " << (s.subnet.is_v4() ? "ip" : "ip6") << " saddr " << s.subnet.str()
+          << " oifname != " << br << " masquerade\n";
+    // A published port reached from the host's loopback: the container must answer the bridge.
+    out << "    oifname " << br << " ip saddr 127.0.0.0/8 masquerade\n";
+  }
+  out << "  }\n";
+
+  out << "  chain forward {\n    type filter hook forward priority filter; policy accept;\n";
+  if (r.spec.internal) {
+    out << "    iifname " << br << " oifname != " << br << " drop\n";
+    out << "    oifname " << br << " iifname != " << br << " drop\n";
+  } else {
+    // Into the network only replies and published ports; other networks cannot come in.
+    out << "    oifname " << br << " iifname != " << br << " ct state established,related accept\n";
+    out << "    oifname " << br << " iifname != " << br << " ct status dnat accept\n";
+    out << "    oifname " << br << " iifname != " << br << " drop\n";
+  }
+  out << "  }\n";
+  out << "}\n";
+  return out.str();
+}
+
+std::string render_firewall_removal(const NetworkRecord& r) {
+  const std::string table = "inet " + firewall_table_name(r);
+  return "table " + table + " {}\ndelete table " + table + "\n";
+}
+
+void run_nft(const std::string& script) {
+  std::unique_ptr<nft_ctx, decltype(&nft_ctx_free)> ctx(nft_ctx_new(NFT_CTX_DEFAULT), nft_ctx_free);
+  if (!ctx) throw Error("cannot start libnftables");
+  nft_ctx_buffer_output(ctx.get());
+  nft_ctx_buffer_error(ctx.get());
+  if (nft_run_cmd_from_buffer(ctx.get(), script.c_str()) != 0) {
+    std::string err = nft_ctx_get_error_buffer(ctx.get());
+    throw Error("nftables refused berth's rules: " + err,
+                "is the nf_tables module available, and are you root?");
+  }
+}
+
+void apply_firewall(const NetworkRecord& r) { run_nft(render_firewall(r)); }
+
+void remove_firewall(const NetworkRecord& r) { run_nft(render_firewall_removal(r)); }
+
+void enable_sysctl(const std::string& key) {
+  auto path = "/proc/sys/" + key;
+  auto current = fs::read_file_if_exists(path);
+  if (current && current->rfind("1", 0) == 0) return;
+  // /proc/sys files take a plain write; a rename onto them is impossible.
+  std::ofstream out(path);
+  out << "1\n";
+  out.flush();
+  if (!out) throw Error("cannot set " + key + " to 1", "berth needs root to configure networks");
+}
+
+}  // namespace berth::network
