@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -148,6 +150,8 @@ void import_tree(int in_fd, const std::filesystem::path& dir) {
                       ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
                       ARCHIVE_EXTRACT_SECURE_SYMLINKS);
   check(in.get(), archive_read_open_fd(in.get(), in_fd, 1 << 16), "import");
+  // The times of the tree's root, set once all of its entries exist (they change its mtime).
+  std::optional<std::array<timespec, 2>> root_times;
   for (;;) {
     archive_entry* entry = nullptr;
     int rc = archive_read_next_header(in.get(), &entry);
@@ -156,6 +160,11 @@ void import_tree(int in_fd, const std::filesystem::path& dir) {
     std::string path = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
     check_entry_path(path.c_str(), "entry");
     check_entry_path(archive_entry_hardlink(entry), "hardlink target of '" + path + "'");
+    if (std::filesystem::path(path).lexically_normal() == "." ||
+        std::filesystem::path(path).lexically_normal() == "./")
+      root_times = std::array<timespec, 2>{
+          timespec{archive_entry_atime(entry), archive_entry_atime_nsec(entry)},
+          timespec{archive_entry_mtime(entry), archive_entry_mtime_nsec(entry)}};
     archive_entry_copy_pathname(entry, (prefix / path).lexically_normal().c_str());
     if (const char* link = archive_entry_hardlink(entry))
       archive_entry_copy_hardlink(entry, (prefix / link).lexically_normal().c_str());
@@ -170,6 +179,8 @@ void import_tree(int in_fd, const std::filesystem::path& dir) {
     check(disk.get(), archive_write_finish_entry(disk.get()), "import: " + path);
   }
   check(disk.get(), archive_write_close(disk.get()), "import");
+  if (root_times && ::utimensat(AT_FDCWD, prefix.c_str(), root_times->data(), 0) != 0)
+    throw Error("import: cannot set the times of " + prefix.string() + ": " + std::strerror(errno));
 }
 
 namespace {

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <string>
@@ -54,7 +55,10 @@ inline void list_entry(const std::filesystem::path& root, const std::string& rel
     std::ifstream in(full, std::ios::binary);
     std::ostringstream content;
     content << in.rdbuf();
-    out << " size=" << st.st_size << " content=" << content.str();
+    // Long content is shown by its hash, so that a difference stays readable.
+    std::string text = content.str();
+    out << " size=" << st.st_size << " content="
+        << (text.size() <= 64 ? text : "#" + std::to_string(std::hash<std::string>{}(text)));
     if (st.st_nlink > 1) {
       auto [it, first] = inodes.try_emplace(st.st_ino, rel);
       out << " links=" << st.st_nlink << (first ? "" : " same-as=" + it->second);
