@@ -63,6 +63,8 @@ class Exporter {
       : root_(dir), disk_(archive_read_disk_new()), out_(archive_write_new()) {
     if (!disk_ || !out_) throw Error("export: out of memory");
     check(out_.get(), archive_write_set_format_pax_restricted(out_.get()), "export");
+    // The same bytes whether written to a pipe, stdout or a file: no padding to a tape block.
+    archive_write_set_bytes_in_last_block(out_.get(), 1);
     check(out_.get(), archive_write_open_fd(out_.get(), out_fd), "export");
     resolver_.reset(archive_entry_linkresolver_new());
     archive_entry_linkresolver_set_strategy(resolver_.get(), archive_format(out_.get()));
@@ -89,6 +91,11 @@ class Exporter {
     archive_entry_copy_sourcepath(raw, full.c_str());
     check(disk_.get(), archive_read_disk_entry_from_file(disk_.get(), raw, fd.get(), &st),
           "export: " + full.string());
+    // Reading a file for the export changes its atime: leaving times of access (and of inode
+    // change) out keeps two exports of the same tree the same archive.
+    archive_entry_unset_atime(raw);
+    archive_entry_unset_ctime(raw);
+    archive_entry_unset_birthtime(raw);
     archive_entry* spare = nullptr;
     archive_entry_linkify(resolver_.get(), &raw, &spare);
     EntryPtr entry(raw), spare_entry(spare);
