@@ -238,7 +238,10 @@ PreparedMounts prepare_mounts(VolumeStore& store, const MountRequest& request) {
 
 void release_mounts(VolumeStore& store, const std::string& container,
                     const std::vector<std::string>& volumes, bool remove_anonymous) {
-  for (const auto& name : volumes) store.remove_user(name, container);
+  for (const auto& name : volumes) {
+    store.remove_user(name, container);
+    store.deactivate_if_unused(name);
+  }
   if (!remove_anonymous) return;
   for (const auto& [target, name] : store.anonymous_volumes_of(container)) store.remove(name);
 }

@@ -18,7 +18,8 @@ struct PreparedMounts {
   std::vector<runtime::Mount> mounts;           // in the order of the specs, then volumes_from
   std::vector<std::string> volumes;             // every volume used (named and anonymous)
   std::vector<std::string> anonymous_volumes;   // those that belong to this container
-  // Driver mounts (driver_opts) made for this container: keep them until the container runs.
+  // Driver mounts (driver_opts) made for this call: they are undone when dropped. Once the
+  // container runs, release() them; release_mounts() unmounts them when the last user is gone.
   std::vector<MountHandle> driver_mounts;
 };
 
@@ -29,8 +30,9 @@ void check_mounts(const MountRequest& request);
 // check_mounts(), then prepares every mount. Volumes used are counted as used by the container.
 PreparedMounts prepare_mounts(VolumeStore& store, const MountRequest& request);
 
-// Undoes prepare_mounts() for a container that is removed: it no longer uses its volumes; with
-// `remove_anonymous` (rm -v, down -v) its anonymous volumes are removed too.
+// Undoes prepare_mounts() for a container that is removed: it no longer uses its volumes (a
+// driver mount kept for it goes when its last user does); with `remove_anonymous` (rm -v,
+// down -v) its anonymous volumes are removed too.
 void release_mounts(VolumeStore& store, const std::string& container,
                     const std::vector<std::string>& volumes, bool remove_anonymous);
 

@@ -208,6 +208,16 @@ std::map<std::string, std::string> VolumeStore::anonymous_volumes_of(
   return out;
 }
 
+bool VolumeStore::deactivate_if_unused(const std::string& name) {
+  LockFile lock(lock_path());
+  auto record = find(name);
+  if (!record || record->driver_opts.empty() || !record->users.empty()) return false;
+  auto data = data_dir(name);
+  if (!is_mount_point(data)) return false;
+  MountHandle(data).unmount();
+  return true;
+}
+
 MountHandle VolumeStore::activate(const std::string& name,
                                   const std::optional<ImageContent>& copy_up) {
   LockFile lock(lock_path());

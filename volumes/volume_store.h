@@ -65,6 +65,9 @@ class VolumeStore {
   // and, when its data is empty and `copy_up` is given, fills it with the image's content at that
   // path. The handle unmounts the driver mount when dropped; release() it to keep it.
   MountHandle activate(const std::string& name, const std::optional<ImageContent>& copy_up);
+  // Undoes a driver mount that was kept (MountHandle::release) once no container uses the volume
+  // any more. Returns true when it unmounted something.
+  bool deactivate_if_unused(const std::string& name);
 
  private:
   std::filesystem::path record_path(const std::string& name) const;

@@ -46,4 +46,14 @@ inline bool apply_bind(const runtime::Mount& m, const std::string& target) {
   return ::mount(nullptr, target.c_str(), nullptr, MS_REMOUNT | MS_BIND | extra, nullptr) == 0;
 }
 
+// Applies any OCI mount of the kinds the planner makes (bind, tmpfs) at `target`.
+inline bool apply_mount(const runtime::Mount& m, const std::string& target) {
+  if (m.type == "bind") return apply_bind(m, target);
+  std::string joined;
+  for (const auto& o : m.options) joined += o + ",";
+  auto opts = volumes::parse_mount_options(joined);
+  return ::mount(m.source.c_str(), target.c_str(), m.type.c_str(), opts.flags,
+                 opts.data.empty() ? nullptr : opts.data.c_str()) == 0;
+}
+
 }  // namespace berth::test

@@ -1,10 +1,13 @@
 #include "volumes/mount_planner.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include <fstream>
 
+#include "tests/volumes/mount_namespace.h"
 #include "tests/volumes/state_roots.h"
 #include "tests/volumes/tree_listing.h"
 #include "util/error.h"
@@ -322,4 +325,75 @@ TEST(MountPlanner, CopyUpFromTheImageUnlessNocopy) {
   f.request.mounts = {nocopy};
   prepare_mounts(f.store, f.request);
   EXPECT_TRUE(fs::is_empty(f.store.data_dir("shop_other")));
+}
+
+// The planned mounts applied as a runtime would, in a mount namespace of a forked child: a volume
+// keeps what is written through it, a read-only bind shows host edits and refuses writes, a tmpfs
+// has its size and mode.
+TEST(MountPlanner, PlannedMountsWorkWhenMounted) {
+  Fixture f;
+  std::ofstream(f.request.project_dir / "app.conf") << "version 1\n";
+  auto conf = bind("./app.conf", "/etc/app.conf");
+  conf.read_only = true;
+  auto scratch = tmpfs("/scratch");
+  scratch.tmpfs_size = 1024 * 1024;
+  scratch.tmpfs_mode = 01770;
+  f.request.mounts = {volume("data", "/data"), conf, scratch};
+  auto out = prepare_mounts(f.store, f.request);
+  ASSERT_EQ(out.mounts.size(), 3u);
+  auto rootfs = f.roots.path() / "rootfs";
+  fs::create_directories(rootfs / "data");
+  fs::create_directories(rootfs / "etc");
+  fs::create_directories(rootfs / "scratch");
+  std::ofstream(rootfs / "etc/app.conf") << "";
+  std::ofstream(f.request.project_dir / "app.conf") << "version 2\n";  // edited after planning
+
+  int rc = berth::test::in_private_mount_namespace([&] {
+    for (const auto& m : out.mounts)
+      if (!berth::test::apply_mount(m, (rootfs / m.destination.substr(1)).string())) return 10;
+    std::ofstream(rootfs / "data/written") << "by the container";
+    std::ifstream conf_in(rootfs / "etc/app.conf");
+    std::string line;
+    std::getline(conf_in, line);
+    if (line != "version 2") return 11;
+    if (::open((rootfs / "etc/app.conf").c_str(), O_WRONLY) >= 0 || errno != EROFS) return 12;
+    struct statfs sfs {};
+    if (::statfs((rootfs / "scratch").c_str(), &sfs) != 0) return 13;
+    if (static_cast<uint64_t>(sfs.f_blocks) * sfs.f_bsize != 1024 * 1024) return 14;
+    struct stat st {};
+    if (::stat((rootfs / "scratch").c_str(), &st) != 0 || (st.st_mode & 07777) != 01770) return 15;
+    return 0;
+  });
+  EXPECT_EQ(rc, 0);
+  std::ifstream written(f.store.data_dir("shop_data") / "written");
+  std::string text;
+  std::getline(written, text);
+  EXPECT_EQ(text, "by the container");  // kept in the volume after the "container" is gone
+  EXPECT_TRUE(fs::is_empty(rootfs / "scratch"));
+}
+
+TEST(MountPlanner, KeptDriverMountGoesWithItsLastUser) {
+  Fixture f;
+  f.request.volumes["mem"] =
+      VolumeDefinition{"shop_mem", false, "local", {{"type", "tmpfs"}, {"device", "tmpfs"}}, {}};
+  f.request.mounts = {volume("mem", "/mem")};
+  auto data = f.store.data_dir("shop_mem");
+  std::vector<std::string> used;
+  {
+    auto out = prepare_mounts(f.store, f.request);
+    ASSERT_EQ(out.driver_mounts.size(), 1u);
+    EXPECT_TRUE(is_mount_point(data));
+    for (auto& handle : out.driver_mounts) handle.release();  // the container runs
+    used = out.volumes;
+  }
+  EXPECT_TRUE(is_mount_point(data));
+  // A second container shares the mount.
+  auto second = f.request;
+  second.container = "shop-web-2";
+  auto out2 = prepare_mounts(f.store, second);
+  EXPECT_TRUE(out2.driver_mounts.empty());
+  release_mounts(f.store, f.request.container, used, false);
+  EXPECT_TRUE(is_mount_point(data));  // shop-web-2 still uses it
+  release_mounts(f.store, second.container, out2.volumes, false);
+  EXPECT_FALSE(is_mount_point(data));
 }
