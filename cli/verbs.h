@@ -17,5 +17,7 @@ void set_action(CLI::App* sub, Action action);
 void add_version_verb(CLI::App& app, const GlobalOptions& global);
 void add_config_verb(CLI::App& app, const GlobalOptions& global);
 void add_graph_verb(CLI::App& app, const GlobalOptions& global);
+// berth volume ls|inspect|create|rm|prune|export|import (cli/volume.cc).
+void add_volume_verbs(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace berth::cli

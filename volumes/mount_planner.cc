@@ -1,0 +1,249 @@
+#include "volumes/mount_planner.h"
+
+#include <fcntl.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "util/error.h"
+#include "volumes/host_path.h"
+#include "volumes/rollback.h"
+#include "volumes/safe_path.h"
+
+namespace berth::volumes {
+
+namespace {
+
+const std::set<std::string>& propagation_modes() {
+  static const std::set<std::string> modes = {"rprivate", "private", "rshared",
+                                              "shared",   "rslave",  "slave"};
+  return modes;
+}
+
+std::string describe(const MountSpec& spec) {
+  switch (spec.kind) {
+    case MountKind::bind: return "bind mount " + spec.source + ":" + spec.target;
+    case MountKind::volume:
+      return spec.source.empty() ? "anonymous volume at " + spec.target
+                                 : "volume " + spec.source + ":" + spec.target;
+    case MountKind::tmpfs: return "tmpfs at " + spec.target;
+  }
+  return spec.target;
+}
+
+void check_target(const MountSpec& spec) {
+  if (spec.target.empty() || spec.target[0] != '/')
+    throw Error(describe(spec) + ": the target '" + spec.target +
+                    "' is not an absolute path in the container",
+                "write the container path in full, starting with '/'", {}, spec.where);
+}
+
+void check_one(const MountRequest& request, const MountSpec& spec) {
+  check_target(spec);
+  if (spec.kind != MountKind::tmpfs && (spec.tmpfs_size || spec.tmpfs_mode))
+    throw Error(describe(spec) + ": tmpfs options on a mount that is not a tmpfs", {}, {},
+                spec.where);
+  if (spec.kind != MountKind::bind && (!spec.propagation.empty() || spec.create_host_path))
+    throw Error(describe(spec) + ": bind options on a mount that is not a bind", {}, {}, spec.where);
+  if (spec.kind != MountKind::volume && (!spec.subpath.empty() || spec.nocopy))
+    throw Error(describe(spec) + ": volume options on a mount that is not a volume", {}, {},
+                spec.where);
+  switch (spec.kind) {
+    case MountKind::bind: {
+      if (!spec.propagation.empty() && !propagation_modes().count(spec.propagation))
+        throw Error(describe(spec) + ": unknown propagation '" + spec.propagation + "'",
+                    "use one of rprivate, private, rshared, shared, rslave, slave", {}, spec.where);
+      auto host = expand_host_path(spec.source, request.project_dir, spec.where);
+      if (check_bind_source(host, spec.where) == HostPathState::missing && !spec.create_host_path)
+        throw Error(describe(spec) + ": the host path " + host.string() + " does not exist",
+                    "create it, or set bind.create_host_path: true", {}, spec.where);
+      break;
+    }
+    case MountKind::volume:
+      if (!spec.source.empty() && !request.volumes.count(spec.source))
+        throw Error(describe(spec) + ": volume '" + spec.source + "' is not defined",
+                    "declare it under the top-level 'volumes:' key", {}, spec.where);
+      if (!spec.subpath.empty() && !stays_inside(spec.subpath))
+        throw Error(describe(spec) + ": subpath '" + spec.subpath + "' leads out of the volume",
+                    "a subpath is relative and has no '..' that climbs above the volume", {},
+                    spec.where);
+      break;
+    case MountKind::tmpfs:
+      if (spec.tmpfs_mode && *spec.tmpfs_mode > 07777)
+        throw Error(describe(spec) + ": tmpfs mode " + std::to_string(*spec.tmpfs_mode) +
+                        " is not a file mode",
+                    "give an octal mode such as 1777 or 0755", {}, spec.where);
+      break;
+  }
+}
+
+std::string generated_volume_name() {
+  unsigned char bytes[32];
+  if (::getrandom(bytes, sizeof bytes, 0) != static_cast<ssize_t>(sizeof bytes))
+    throw Error("cannot name an anonymous volume: no random bytes");
+  std::string name;
+  char hex[3];
+  for (unsigned char b : bytes) {
+    std::snprintf(hex, sizeof hex, "%02x", b);
+    name += hex;
+  }
+  return name;
+}
+
+std::string octal(unsigned mode) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", mode);
+  return buf;
+}
+
+class Planner {
+ public:
+  Planner(VolumeStore& store, const MountRequest& request) : store_(store), request_(request) {}
+
+  PreparedMounts run() {
+    for (const MountSpec& spec : request_.mounts) {
+      switch (spec.kind) {
+        case MountKind::bind: out_.mounts.push_back(bind(spec)); break;
+        case MountKind::volume: out_.mounts.push_back(volume(spec)); break;
+        case MountKind::tmpfs: out_.mounts.push_back(tmpfs(spec)); break;
+      }
+    }
+    add_volumes_from();
+    for (const auto& name : out_.volumes) {
+      store_.add_user(name, request_.container);
+      rollback_.add([this, name] { store_.remove_user(name, request_.container); });
+    }
+    rollback_.commit();
+    return std::move(out_);
+  }
+
+ private:
+  runtime::Mount bind(const MountSpec& spec) {
+    auto host = expand_host_path(spec.source, request_.project_dir, spec.where);
+    if (check_bind_source(host, spec.where) == HostPathState::missing) {
+      auto created = create_directories_tracked(host);
+      rollback_.add([created] {
+        for (auto it = created.rbegin(); it != created.rend(); ++it) ::rmdir(it->c_str());
+      });
+    }
+    return {spec.target, "bind", std::filesystem::canonical(host).string(),
+            {"rbind", spec.read_only ? "ro" : "rw",
+             spec.propagation.empty() ? "rprivate" : spec.propagation}};
+  }
+
+  runtime::Mount volume(const MountSpec& spec) {
+    std::string name = spec.source.empty() ? anonymous_volume(spec) : named_volume(spec);
+    out_.volumes.push_back(name);
+    std::optional<ImageContent> copy_up;
+    if (request_.image_root && !spec.nocopy)
+      copy_up = ImageContent{*request_.image_root, spec.target};
+    MountHandle handle = store_.activate(name, copy_up);
+    std::string source = store_.data_dir(name).string();
+    if (!spec.subpath.empty()) {
+      UniqueFd root = open_root(source);
+      UniqueFd sub = open_in_root(root.get(), spec.subpath, O_PATH,
+                                  "subpath " + spec.subpath + " of volume " + name);
+      source = fd_path(sub.get()).string();
+    }
+    if (handle.owns()) out_.driver_mounts.push_back(std::move(handle));
+    return {spec.target, "bind", source, {"rbind", spec.read_only ? "ro" : "rw", "rprivate"}};
+  }
+
+  std::string named_volume(const MountSpec& spec) {
+    const VolumeDefinition& def = request_.volumes.at(spec.source);
+    if (def.external) return store_.require_external(def.name).name;
+    VolumeCreate create{def.name, def.driver.empty() ? "local" : def.driver, def.driver_opts,
+                        def.labels};
+    create.labels[kProjectLabel] = request_.project;
+    create.labels[kVolumeLabel] = spec.source;
+    bool created = false;
+    store_.ensure(create, &created);
+    if (created) rollback_.add([this, name = def.name] { store_.remove(name, true); });
+    return def.name;
+  }
+
+  // A recreated container finds the anonymous volume of its previous self at the same target.
+  std::string anonymous_volume(const MountSpec& spec) {
+    if (anonymous_.empty()) anonymous_ = store_.anonymous_volumes_of(request_.container);
+    auto it = anonymous_.find(spec.target);
+    std::string name = it != anonymous_.end() ? it->second : generated_volume_name();
+    if (it == anonymous_.end()) {
+      VolumeCreate create{name, "local", {}, {}};
+      create.labels[kAnonymousLabel] = "";
+      create.labels[kContainerLabel] = request_.container;
+      create.labels[kTargetLabel] = spec.target;
+      if (!request_.project.empty()) create.labels[kProjectLabel] = request_.project;
+      store_.create(create);
+      rollback_.add([this, name] { store_.remove(name, true); });
+    }
+    out_.anonymous_volumes.push_back(name);
+    return name;
+  }
+
+  runtime::Mount tmpfs(const MountSpec& spec) {
+    std::vector<std::string> options = {"nosuid", "nodev"};
+    if (spec.read_only) options.push_back("ro");
+    if (spec.tmpfs_size) options.push_back("size=" + std::to_string(*spec.tmpfs_size));
+    if (spec.tmpfs_mode) options.push_back("mode=" + octal(*spec.tmpfs_mode));
+    return {spec.target, "tmpfs", "tmpfs", options};
+  }
+
+  // The other container's mounts, except where this container mounts something itself.
+  void add_volumes_from() {
+    for (const VolumesFrom& from : request_.volumes_from) {
+      for (runtime::Mount mount : from.mounts) {
+        bool taken = std::any_of(out_.mounts.begin(), out_.mounts.end(), [&](const auto& m) {
+          return m.destination == mount.destination;
+        });
+        if (taken) continue;
+        if (from.read_only) {
+          std::erase(mount.options, "rw");
+          if (std::find(mount.options.begin(), mount.options.end(), "ro") == mount.options.end())
+            mount.options.push_back("ro");
+        }
+        out_.mounts.push_back(std::move(mount));
+      }
+    }
+  }
+
+  VolumeStore& store_;
+  const MountRequest& request_;
+  // Declared before out_: on failure the driver mounts in out_ go first, then the volumes.
+  Rollback rollback_;
+  std::map<std::string, std::string> anonymous_;
+  PreparedMounts out_;
+};
+
+}  // namespace
+
+void check_mounts(const MountRequest& request) {
+  std::set<std::string> targets;
+  for (const MountSpec& spec : request.mounts) {
+    check_one(request, spec);
+    std::string target = std::filesystem::path(spec.target).lexically_normal().string();
+    if (target.size() > 1 && target.back() == '/') target.pop_back();
+    if (!targets.insert(target).second)
+      throw Error(describe(spec) + ": " + spec.target + " is mounted twice",
+                  "give each mount its own target", {}, spec.where);
+  }
+}
+
+PreparedMounts prepare_mounts(VolumeStore& store, const MountRequest& request) {
+  check_mounts(request);
+  return Planner(store, request).run();
+}
+
+void release_mounts(VolumeStore& store, const std::string& container,
+                    const std::vector<std::string>& volumes, bool remove_anonymous) {
+  for (const auto& name : volumes) {
+    store.remove_user(name, container);
+    store.deactivate_if_unused(name);
+  }
+  if (!remove_anonymous) return;
+  for (const auto& [target, name] : store.anonymous_volumes_of(container)) store.remove(name);
+}
+
+}  // namespace berth::volumes
