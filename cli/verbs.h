@@ -15,5 +15,7 @@ using Action = std::function<int()>;
 void set_action(CLI::App* sub, Action action);
 
 void add_version_verb(CLI::App& app, const GlobalOptions& global);
+// berth image ls|rm|inspect|tag|prune|import|save|load|pull|push, berth login|logout.
+void add_image_verbs(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace berth::cli

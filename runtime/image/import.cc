@@ -157,13 +157,13 @@ void apply_change(ImageConfig& config, const std::string& change) {
 std::string import_image(Store& store, const std::string& source, const Reference& ref,
                          const std::vector<std::string>& changes) {
   ImageConfig config;
+  config.env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
   for (const auto& c : changes) apply_change(config, c);  // bad changes fail before any work
   Platform host = host_platform();
   config.os = host.os;
   config.architecture = host.architecture;
   config.variant = host.variant;
   config.created = now_rfc3339();
-  if (config.env.empty()) config.env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 
   FileLock use = store.use_lock();
   Descriptor layer;
