@@ -42,6 +42,7 @@ int run(int argc, char** argv) {
   add_config_verb(app, global);
   add_graph_verb(app, global);
   add_volume_verbs(app, global);
+  add_image_verbs(app, global);
 
   try {
     app.parse(argc, argv);

@@ -19,5 +19,7 @@ void add_config_verb(CLI::App& app, const GlobalOptions& global);
 void add_graph_verb(CLI::App& app, const GlobalOptions& global);
 // berth volume ls|inspect|create|rm|prune|export|import (cli/volume.cc).
 void add_volume_verbs(CLI::App& app, const GlobalOptions& global);
+// berth image ls|rm|inspect|tag|prune|import|save|load|pull|push, berth login|logout.
+void add_image_verbs(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace berth::cli

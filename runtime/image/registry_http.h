@@ -1,0 +1,44 @@
+// One HTTP exchange over libcurl, as the registry client needs it: headers in and out, bodies
+// from memory or a file, responses to memory or appended to a file, and a stall timeout.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace berth::image::registry {
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::string> headers;  // "Name: value"
+  std::string body;                  // sent when upload_file is empty and method is PUT/POST/PATCH
+  std::filesystem::path upload_file;
+  // When set, a 2xx response body is written here (appended when `append`); else kept in memory.
+  std::filesystem::path download_file;
+  bool append = false;
+  // Called with (bytes so far, total or 0) while a body moves.
+  std::function<void(int64_t, int64_t)> on_progress;
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::multimap<std::string, std::string> headers;  // names in lower case
+  std::string body;                                 // unless written to download_file
+  std::string effective_url;
+
+  std::string header(const std::string& lower_name) const;
+};
+
+// Performs the request. Throws berth::Error for transport failures (refused, DNS, TLS, stall),
+// never for HTTP status codes.
+HttpResponse perform(const HttpRequest& request);
+
+// Seconds without progress before a transfer counts as stalled: $BERTH_REGISTRY_STALL_SECONDS,
+// else 30.
+long stall_seconds();
+
+}  // namespace berth::image::registry
