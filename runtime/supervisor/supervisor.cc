@@ -368,7 +368,11 @@ void Supervisor::on_stop_timer() {
 
 void Supervisor::start_probe() {
   drain_timer(probe_timer_);
-  if (container_pid_ == 0 || probe_pid_ > 0) return;
+  if (container_pid_ == 0) return;
+  if (probe_pid_ > 0 || probe_out_.valid()) {  // a probe of an earlier run is still finishing
+    arm(probe_timer_, config_.healthcheck.interval);
+    return;
+  }
   Pipe output = Pipe::make();
   ExecOptions exec;
   exec.args = config_.healthcheck.argv();

@@ -276,6 +276,55 @@ TEST_F(ContainerTest, TtyOutputIsLogged) {
   EXPECT_EQ(entries[0].log, "on-a-tty\r\n");
 }
 
+TEST_F(ContainerTest, PauseAndResume) {
+  auto id = run(shell_spec("exec sleep 1000"));
+  auto runc = runtime::Runc::locate();
+  runtime::pause_container(id);
+  EXPECT_EQ(runc.state(id)->status, "paused");
+  EXPECT_EQ(record(id).status, "paused");
+  runtime::resume_container(id);
+  EXPECT_EQ(runc.state(id)->status, "running");
+  EXPECT_EQ(record(id).status, "running");
+  // A paused container still stops (it is resumed to take its signal).
+  runtime::pause_container(id);
+  EXPECT_EQ(runtime::stop_container(id, "SIGKILL", 0ms), 128 + SIGKILL);
+}
+
+TEST_F(ContainerTest, ReadOnlyRootfsUlimitsAndSysctls) {
+  auto spec = shell_spec(
+      "touch /made 2>/dev/null && echo rw || echo ro; ulimit -n; ulimit -Hn; "
+      "cat /proc/sys/net/ipv4/ip_unprivileged_port_start");
+  spec.readonly_rootfs = true;
+  spec.ulimits = {{"nofile", 1000, 2000}};
+  spec.sysctls = {{"net.ipv4.ip_unprivileged_port_start", "80"}};
+  auto id = run(spec);
+  EXPECT_EQ(runtime::wait_container(id), 0);
+  std::string out;
+  for (const auto& e : logs(id)) out += e.log;
+  EXPECT_EQ(out, "ro\n1000\n2000\n80\n");
+  EXPECT_FALSE(std::filesystem::exists(rootfs_ / "made"));
+}
+
+TEST_F(ContainerTest, KillSendsASignalWithoutStopping) {
+  auto id = run(shell_spec("trap 'echo hup' HUP; echo ready; while true; do sleep 0.1; done"));
+  wait_logs(id, [](const std::vector<LogEntry>& e) { return !e.empty(); });
+  runtime::kill_container(id, "SIGHUP");
+  wait_logs(id, [](const std::vector<LogEntry>& e) { return e.size() >= 2; });
+  EXPECT_EQ(logs(id)[1].log, "hup\n");
+  EXPECT_EQ(record(id).status, "running");
+  EXPECT_THROW(runtime::remove_container(id, false), Error);  // running: needs force
+}
+
+TEST_F(ContainerTest, HealthcheckOfATtyContainer) {
+  auto spec = shell_spec("exec sleep 1000");
+  spec.process.tty = true;
+  spec.healthcheck.kind = runtime::HealthcheckSpec::Kind::cmd;
+  spec.healthcheck.test = {"true"};
+  spec.healthcheck.interval = 100ms;
+  auto id = run(spec);
+  wait_record(id, [](const ContainerRecord& r) { return r.health.status == "healthy"; });
+}
+
 // Bad input: a clear error, and nothing made.
 void expect_nothing_left(const std::string& id) {
   EXPECT_FALSE(std::filesystem::exists(runtime::container_run_dir(id)));
