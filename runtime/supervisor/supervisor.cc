@@ -319,6 +319,7 @@ void Supervisor::finish_run() {
     return;
   }
   record_.status = "exited";
+  record_.supervisor_pid = 0;
   save();
   done_ = true;
 }
@@ -329,6 +330,7 @@ void Supervisor::on_restart_timer() {
     start_container();
   } catch (const Error& e) {
     record_.status = "exited";
+    record_.supervisor_pid = 0;
     record_.error = e.message();
     save();
     done_ = true;
@@ -341,6 +343,7 @@ void Supervisor::request_stop(const std::string& signal, Duration grace) {
   if (record_.status == "restarting") {
     disarm(restart_timer_);
     record_.status = "exited";
+    record_.supervisor_pid = 0;
     save();
     done_ = true;
     return;
@@ -524,6 +527,7 @@ int Supervisor::run(int ready_fd) {
     return 1;
   }
   record_ = *existing;
+  record_.supervisor_pid = ::getpid();
   record_.stopped_by_user = false;
   record_.restart_count = 0;
   record_.health = {};
@@ -532,6 +536,7 @@ int Supervisor::run(int ready_fd) {
     start_container();
   } catch (const Error& e) {
     record_.error = e.message();
+    record_.supervisor_pid = 0;
     save();
     write_all(ready_fd, "error " + e.message() + "\n");
     ::close(ready_fd);

@@ -325,6 +325,22 @@ TEST_F(ContainerTest, HealthcheckOfATtyContainer) {
   wait_record(id, [](const ContainerRecord& r) { return r.health.status == "healthy"; });
 }
 
+TEST_F(ContainerTest, AContainerWhoseSupervisorDiedCanStillBeStopped) {
+  auto spec = shell_spec("exec sleep 1000");
+  spec.stop_grace_period = 300ms;
+  auto id = run(spec);
+  int supervisor = record(id).supervisor_pid;
+  ASSERT_GT(supervisor, 0);
+  ASSERT_EQ(::kill(supervisor, SIGKILL), 0);
+  ASSERT_EQ(::waitpid(supervisor, nullptr, 0), supervisor);  // this test adopted it
+  auto r = runtime::inspect_container(id);
+  EXPECT_EQ(r.status, "running");
+  EXPECT_NE(r.error.find("unsupervised"), std::string::npos);
+  EXPECT_EQ(runtime::stop_container(id), 128 + SIGKILL);
+  EXPECT_EQ(record(id).status, "exited");
+  EXPECT_FALSE(runtime::Runc::locate().state(id));
+}
+
 // Bad input: a clear error, and nothing made.
 void expect_nothing_left(const std::string& id) {
   EXPECT_FALSE(std::filesystem::exists(runtime::container_run_dir(id)));
