@@ -8,7 +8,9 @@
 
 #include <fstream>
 
+#include "runtime/container/log_reader.h"
 #include "runtime/container/runc.h"
+#include "runtime/container/watch.h"
 #include "runtime/container/user.h"
 #include "tests/runtime/container_fixture.h"
 #include "util/error.h"
@@ -339,6 +341,57 @@ TEST_F(ContainerTest, AContainerWhoseSupervisorDiedCanStillBeStopped) {
   EXPECT_EQ(runtime::stop_container(id), 128 + SIGKILL);
   EXPECT_EQ(record(id).status, "exited");
   EXPECT_FALSE(runtime::Runc::locate().state(id));
+}
+
+TEST_F(ContainerTest, LogsFollowUntilTheContainerStops) {
+  auto spec = shell_spec("for i in 1 2 3 4 5 6; do echo line$i; usleep 100000; done; echo bye >&2");
+  spec.log = {200, 3};  // rotation while following
+  auto id = run(spec);
+  std::vector<runtime::LogLine> seen;
+  runtime::LogQuery follow;
+  follow.follow = true;
+  runtime::read_logs(id, follow, [&](const runtime::LogLine& l) {
+    seen.push_back(l);
+    return true;
+  });
+  // Returned by itself once the container ended, with every line.
+  ASSERT_EQ(seen.size(), 7u);
+  EXPECT_EQ(seen[0].text, "line1\n");
+  EXPECT_EQ(seen[5].text, "line6\n");
+  EXPECT_EQ(seen[6].stream, "stderr");
+  EXPECT_TRUE(std::filesystem::exists(runtime::container_log_path(id).string() + ".1"));
+
+  std::vector<std::string> tail;
+  runtime::LogQuery last_two;
+  last_two.tail = 2;
+  runtime::read_logs(id, last_two, [&](const runtime::LogLine& l) {
+    tail.push_back(l.text);
+    return true;
+  });
+  EXPECT_EQ(tail, (std::vector<std::string>{"line6\n", "bye\n"}));
+  std::vector<std::string> since;
+  runtime::LogQuery from;
+  from.since = seen[4].time;
+  from.until = seen[5].time;
+  runtime::read_logs(id, from, [&](const runtime::LogLine& l) {
+    since.push_back(l.text);
+    return true;
+  });
+  EXPECT_EQ(since, (std::vector<std::string>{"line5\n", "line6\n"}));
+}
+
+TEST_F(ContainerTest, WaitForRecordWakesOnChange) {
+  auto spec = shell_spec("exec sleep 1000");
+  spec.healthcheck.kind = runtime::HealthcheckSpec::Kind::cmd;
+  spec.healthcheck.test = {"true"};
+  spec.healthcheck.interval = 100ms;
+  auto id = run(spec);
+  auto healthy = runtime::wait_for_record(
+      id, [](const ContainerRecord& r) { return r.health.status == "healthy"; }, 30s);
+  ASSERT_TRUE(healthy);
+  auto never = runtime::wait_for_record(
+      id, [](const ContainerRecord& r) { return r.status == "exited"; }, 200ms);
+  EXPECT_FALSE(never);
 }
 
 // Bad input: a clear error, and nothing made.
