@@ -5,23 +5,34 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "util/error.h"
 
 namespace berth::fs {
 
+// Plain read(2), not iostreams: the container supervisor uses this, and iostreams (with the
+// locale machinery they pull in) would triple its memory.
 std::optional<std::string> read_file_if_exists(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     if (errno == ENOENT) return std::nullopt;
     throw Error("cannot read " + path.string() + ": " + std::strerror(errno));
   }
-  std::ostringstream out;
-  out << in.rdbuf();
-  if (in.bad()) throw Error("cannot read " + path.string() + ": " + std::strerror(errno));
-  return out.str();
+  std::string out;
+  char buffer[8192];
+  while (true) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      throw Error("cannot read " + path.string() + ": " + std::strerror(err));
+    }
+    if (n == 0) break;
+    out.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
 }
 
 std::string read_file(const std::filesystem::path& path) {

@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -21,6 +23,7 @@
 #include "runtime/container/runc.h"
 #include "runtime/container/socket_path.h"
 #include "runtime/container/user.h"
+#include "runtime/supervisor/config.h"
 #include "runtime/supervisor/supervisor.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -105,7 +108,74 @@ ExecOptions exec_options(const std::string& id, const ExecRequest& request) {
   return o;
 }
 
+bool active(const std::string& status) {
+  return status == "running" || status == "paused" || status == "restarting";
+}
+
+// Waits up to `limit` for the process behind `pidfd` to end; true when it did.
+bool wait_pidfd(const Fd& pidfd, Duration limit) {
+  pollfd p{pidfd.get(), POLLIN, 0};
+  int rc;
+  while ((rc = ::poll(&p, 1, static_cast<int>(limit.count()))) < 0 && errno == EINTR) {
+  }
+  return rc > 0;
+}
+
+// The container runs but nobody supervises it: stop it through runc directly.
+int stop_unsupervised(const std::string& id, const std::optional<std::string>& signal,
+                      const std::optional<Duration>& grace) {
+  ContainerRecord record = require_record(id);
+  Runc runc = Runc::locate();
+  auto state = runc.state(id);
+  int code = record.exit_code;
+  if (state && (state->status == "running" || state->status == "paused") && state->pid > 0) {
+    auto config =
+        supervisor_config_from_json(fs::read_file(container_run_dir(id) / "supervise.json"));
+    Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, state->pid, 0)));
+    if (state->status == "paused") runc.resume(id);
+    runc.kill(id, signal.value_or(config.stop_signal));
+    code = 128 + SIGTERM;  // what Docker reports for a stop whose status nobody could collect
+    if (!pidfd.valid() || !wait_pidfd(pidfd, grace.value_or(config.stop_grace_period))) {
+      runc.kill(id, "SIGKILL", true);
+      if (pidfd.valid()) wait_pidfd(pidfd, std::chrono::seconds(10));
+      code = 128 + SIGKILL;
+    }
+  }
+  if (state) runc.remove(id, true);
+  record.status = "exited";
+  record.pid = 0;
+  record.supervisor_pid = 0;
+  record.exit_code = code;
+  record.finished = now_rfc3339();
+  record.stopped_by_user = true;
+  write_record(record);
+  return code;
+}
+
 }  // namespace
+
+ContainerRecord inspect_container(const std::string& id) {
+  check_id(id);
+  ContainerRecord record = require_record(id);
+  if (!active(record.status) || supervisor_alive(id)) return record;
+  std::optional<RuncState> state;
+  try {
+    state = Runc::locate().state(id);
+  } catch (const Error&) {
+  }
+  if (state && (state->status == "running" || state->status == "paused")) {
+    record.status = state->status;
+    record.error = "its supervisor is gone: the container runs unsupervised (no log, restarts "
+                   "or healthchecks); stop and start it again";
+  } else {
+    record.status = "exited";
+    record.pid = 0;
+    record.error = "its supervisor ended without recording the exit (killed, or a reboot)";
+  }
+  record.supervisor_pid = 0;
+  write_record(record);
+  return record;
+}
 
 std::string supervisor_binary() {
   if (const char* configured = std::getenv("BERTH_SUPERVISOR"); configured && *configured)
@@ -218,7 +288,7 @@ int stop_container(const std::string& id, std::optional<std::string> signal,
                    std::optional<Duration> grace) {
   check_id(id);
   Fd fd = connect_supervisor(id);
-  if (!fd.valid()) return require_record(id).exit_code;
+  if (!fd.valid()) return stop_unsupervised(id, signal, grace);
   std::string request = "stop " + signal.value_or("-");
   if (grace) request += " " + std::to_string(grace->count());
   return exited_code(ask(fd, request), id);

@@ -28,8 +28,14 @@ void start_container(const std::string& id);
 // Whether a supervisor is looking after the container now.
 bool supervisor_alive(const std::string& id);
 
+// The container's record, repaired when it claims a supervisor that is gone (killed, or the
+// machine rebooted): "running" stays only while runc still runs the container (with `error`
+// saying it is unsupervised); otherwise it becomes "exited".
+ContainerRecord inspect_container(const std::string& id);
+
 // Stops a running container: its stop signal (or `signal`), then SIGKILL after the grace period
-// (or `grace`). Returns the exit code. A container that is not running is left as it is.
+// (or `grace`). Returns the exit code. A container that is not running is left as it is. Without
+// a supervisor (see inspect_container), berth stops it through runc and waits on a pidfd.
 int stop_container(const std::string& id, std::optional<std::string> signal = std::nullopt,
                    std::optional<Duration> grace = std::nullopt);
 

@@ -35,6 +35,7 @@ std::string record_to_json(const ContainerRecord& r) {
             {"labels", r.labels},
             {"status", r.status},
             {"pid", r.pid},
+            {"supervisor_pid", r.supervisor_pid},
             {"created", r.created},
             {"started", r.started},
             {"finished", r.finished},
@@ -55,6 +56,7 @@ ContainerRecord record_from_json(const std::string& text, const std::string& sou
     r.labels = j.value("labels", std::map<std::string, std::string>{});
     r.status = j.value("status", "created");
     r.pid = j.value("pid", 0);
+    r.supervisor_pid = j.value("supervisor_pid", 0);
     r.created = j.value("created", "");
     r.started = j.value("started", "");
     r.finished = j.value("finished", "");

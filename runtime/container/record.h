@@ -30,6 +30,7 @@ struct ContainerRecord {
   std::map<std::string, std::string> labels;
   std::string status = "created";  // created, running, paused, restarting, exited, dead
   int pid = 0;
+  int supervisor_pid = 0;
   std::string created;
   std::string started;
   std::string finished;

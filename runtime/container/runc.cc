@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "runtime/container/host.h"
 #include "runtime/container/process.h"
 #include "util/error.h"
 #include "util/paths.h"
@@ -39,7 +40,7 @@ Runc Runc::locate() {
       throw Error("BERTH_RUNC is " + binary + ", which is not an executable file",
                   "point BERTH_RUNC at runc or crun, or unset it to search PATH");
   } else {
-    binary = find_in_path("runc");
+    binary = detect_host().runtime;
     if (binary.empty()) {
       const char* path = std::getenv("PATH");
       throw Error(std::string("the OCI runtime runc was not found in PATH (") +

@@ -319,6 +319,7 @@ void Supervisor::finish_run() {
     return;
   }
   record_.status = "exited";
+  record_.supervisor_pid = 0;
   save();
   done_ = true;
 }
@@ -329,6 +330,7 @@ void Supervisor::on_restart_timer() {
     start_container();
   } catch (const Error& e) {
     record_.status = "exited";
+    record_.supervisor_pid = 0;
     record_.error = e.message();
     save();
     done_ = true;
@@ -341,6 +343,7 @@ void Supervisor::request_stop(const std::string& signal, Duration grace) {
   if (record_.status == "restarting") {
     disarm(restart_timer_);
     record_.status = "exited";
+    record_.supervisor_pid = 0;
     save();
     done_ = true;
     return;
@@ -368,7 +371,11 @@ void Supervisor::on_stop_timer() {
 
 void Supervisor::start_probe() {
   drain_timer(probe_timer_);
-  if (container_pid_ == 0 || probe_pid_ > 0) return;
+  if (container_pid_ == 0) return;
+  if (probe_pid_ > 0 || probe_out_.valid()) {  // a probe of an earlier run is still finishing
+    arm(probe_timer_, config_.healthcheck.interval);
+    return;
+  }
   Pipe output = Pipe::make();
   ExecOptions exec;
   exec.args = config_.healthcheck.argv();
@@ -520,6 +527,7 @@ int Supervisor::run(int ready_fd) {
     return 1;
   }
   record_ = *existing;
+  record_.supervisor_pid = ::getpid();
   record_.stopped_by_user = false;
   record_.restart_count = 0;
   record_.health = {};
@@ -528,6 +536,7 @@ int Supervisor::run(int ready_fd) {
     start_container();
   } catch (const Error& e) {
     record_.error = e.message();
+    record_.supervisor_pid = 0;
     save();
     write_all(ready_fd, "error " + e.message() + "\n");
     ::close(ready_fd);

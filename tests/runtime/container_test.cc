@@ -8,7 +8,9 @@
 
 #include <fstream>
 
+#include "runtime/container/log_reader.h"
 #include "runtime/container/runc.h"
+#include "runtime/container/watch.h"
 #include "runtime/container/user.h"
 #include "tests/runtime/container_fixture.h"
 #include "util/error.h"
@@ -274,6 +276,122 @@ TEST_F(ContainerTest, TtyOutputIsLogged) {
   auto entries = logs(id);
   ASSERT_FALSE(entries.empty());
   EXPECT_EQ(entries[0].log, "on-a-tty\r\n");
+}
+
+TEST_F(ContainerTest, PauseAndResume) {
+  auto id = run(shell_spec("exec sleep 1000"));
+  auto runc = runtime::Runc::locate();
+  runtime::pause_container(id);
+  EXPECT_EQ(runc.state(id)->status, "paused");
+  EXPECT_EQ(record(id).status, "paused");
+  runtime::resume_container(id);
+  EXPECT_EQ(runc.state(id)->status, "running");
+  EXPECT_EQ(record(id).status, "running");
+  // A paused container still stops (it is resumed to take its signal).
+  runtime::pause_container(id);
+  EXPECT_EQ(runtime::stop_container(id, "SIGKILL", 0ms), 128 + SIGKILL);
+}
+
+TEST_F(ContainerTest, ReadOnlyRootfsUlimitsAndSysctls) {
+  auto spec = shell_spec(
+      "touch /made 2>/dev/null && echo rw || echo ro; ulimit -n; ulimit -Hn; "
+      "cat /proc/sys/net/ipv4/ip_unprivileged_port_start");
+  spec.readonly_rootfs = true;
+  spec.ulimits = {{"nofile", 1000, 2000}};
+  spec.sysctls = {{"net.ipv4.ip_unprivileged_port_start", "80"}};
+  auto id = run(spec);
+  EXPECT_EQ(runtime::wait_container(id), 0);
+  std::string out;
+  for (const auto& e : logs(id)) out += e.log;
+  EXPECT_EQ(out, "ro\n1000\n2000\n80\n");
+  EXPECT_FALSE(std::filesystem::exists(rootfs_ / "made"));
+}
+
+TEST_F(ContainerTest, KillSendsASignalWithoutStopping) {
+  auto id = run(shell_spec("trap 'echo hup' HUP; echo ready; while true; do sleep 0.1; done"));
+  wait_logs(id, [](const std::vector<LogEntry>& e) { return !e.empty(); });
+  runtime::kill_container(id, "SIGHUP");
+  wait_logs(id, [](const std::vector<LogEntry>& e) { return e.size() >= 2; });
+  EXPECT_EQ(logs(id)[1].log, "hup\n");
+  EXPECT_EQ(record(id).status, "running");
+  EXPECT_THROW(runtime::remove_container(id, false), Error);  // running: needs force
+}
+
+TEST_F(ContainerTest, HealthcheckOfATtyContainer) {
+  auto spec = shell_spec("exec sleep 1000");
+  spec.process.tty = true;
+  spec.healthcheck.kind = runtime::HealthcheckSpec::Kind::cmd;
+  spec.healthcheck.test = {"true"};
+  spec.healthcheck.interval = 100ms;
+  auto id = run(spec);
+  wait_record(id, [](const ContainerRecord& r) { return r.health.status == "healthy"; });
+}
+
+TEST_F(ContainerTest, AContainerWhoseSupervisorDiedCanStillBeStopped) {
+  auto spec = shell_spec("exec sleep 1000");
+  spec.stop_grace_period = 300ms;
+  auto id = run(spec);
+  int supervisor = record(id).supervisor_pid;
+  ASSERT_GT(supervisor, 0);
+  ASSERT_EQ(::kill(supervisor, SIGKILL), 0);
+  ASSERT_EQ(::waitpid(supervisor, nullptr, 0), supervisor);  // this test adopted it
+  auto r = runtime::inspect_container(id);
+  EXPECT_EQ(r.status, "running");
+  EXPECT_NE(r.error.find("unsupervised"), std::string::npos);
+  EXPECT_EQ(runtime::stop_container(id), 128 + SIGKILL);
+  EXPECT_EQ(record(id).status, "exited");
+  EXPECT_FALSE(runtime::Runc::locate().state(id));
+}
+
+TEST_F(ContainerTest, LogsFollowUntilTheContainerStops) {
+  auto spec = shell_spec("for i in 1 2 3 4 5 6; do echo line$i; usleep 100000; done; echo bye >&2");
+  spec.log = {200, 3};  // rotation while following
+  auto id = run(spec);
+  std::vector<runtime::LogLine> seen;
+  runtime::LogQuery follow;
+  follow.follow = true;
+  runtime::read_logs(id, follow, [&](const runtime::LogLine& l) {
+    seen.push_back(l);
+    return true;
+  });
+  // Returned by itself once the container ended, with every line.
+  ASSERT_EQ(seen.size(), 7u);
+  EXPECT_EQ(seen[0].text, "line1\n");
+  EXPECT_EQ(seen[5].text, "line6\n");
+  EXPECT_EQ(seen[6].stream, "stderr");
+  EXPECT_TRUE(std::filesystem::exists(runtime::container_log_path(id).string() + ".1"));
+
+  std::vector<std::string> tail;
+  runtime::LogQuery last_two;
+  last_two.tail = 2;
+  runtime::read_logs(id, last_two, [&](const runtime::LogLine& l) {
+    tail.push_back(l.text);
+    return true;
+  });
+  EXPECT_EQ(tail, (std::vector<std::string>{"line6\n", "bye\n"}));
+  std::vector<std::string> since;
+  runtime::LogQuery from;
+  from.since = seen[4].time;
+  from.until = seen[5].time;
+  runtime::read_logs(id, from, [&](const runtime::LogLine& l) {
+    since.push_back(l.text);
+    return true;
+  });
+  EXPECT_EQ(since, (std::vector<std::string>{"line5\n", "line6\n"}));
+}
+
+TEST_F(ContainerTest, WaitForRecordWakesOnChange) {
+  auto spec = shell_spec("exec sleep 1000");
+  spec.healthcheck.kind = runtime::HealthcheckSpec::Kind::cmd;
+  spec.healthcheck.test = {"true"};
+  spec.healthcheck.interval = 100ms;
+  auto id = run(spec);
+  auto healthy = runtime::wait_for_record(
+      id, [](const ContainerRecord& r) { return r.health.status == "healthy"; }, 30s);
+  ASSERT_TRUE(healthy);
+  auto never = runtime::wait_for_record(
+      id, [](const ContainerRecord& r) { return r.status == "exited"; }, 200ms);
+  EXPECT_FALSE(never);
 }
 
 // Bad input: a clear error, and nothing made.

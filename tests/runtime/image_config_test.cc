@@ -1,53 +1,63 @@
-#include "runtime/image/config.h"
+#include "runtime/container/image_config.h"
 
 #include <gtest/gtest.h>
 
 #include "util/error.h"
 
-using namespace berth::image;
+namespace berth::runtime {
+namespace {
 
-TEST(ImageConfig, ParsesTheProcessFields) {
-  std::string doc = R"({"architecture":"amd64","os":"linux","config":{
-    "Entrypoint":["/entry"],"Cmd":["run","--fast"],"Env":["PATH=/bin","A=1"],"WorkingDir":"/srv",
-    "User":"1000:1000","ExposedPorts":{"80/tcp":{},"53/udp":{}},"Labels":{"a":"b"},
-    "Volumes":{"/data":{}},"StopSignal":"SIGQUIT",
-    "Healthcheck":{"Test":["CMD-SHELL","true"],"Interval":1000000000,"Retries":3}},
-    "rootfs":{"type":"layers","diff_ids":["sha256:)" + std::string(64, 'c') + R"("]}})";
-  auto c = parse_image_config(doc);
-  EXPECT_EQ(c.entrypoint, std::vector<std::string>{"/entry"});
-  ASSERT_TRUE(c.cmd);
-  EXPECT_EQ((*c.cmd)[1], "--fast");
-  EXPECT_EQ(c.env.size(), 2u);
-  EXPECT_EQ(c.working_dir, "/srv");
-  EXPECT_EQ(c.user, "1000:1000");
-  EXPECT_TRUE(c.exposed_ports.count("53/udp"));
-  EXPECT_EQ(c.labels.at("a"), "b");
-  EXPECT_TRUE(c.volumes.count("/data"));
-  EXPECT_EQ(c.stop_signal, "SIGQUIT");
-  ASSERT_TRUE(c.healthcheck);
-  EXPECT_EQ(c.healthcheck->interval_ns, 1000000000);
-  EXPECT_EQ(c.healthcheck->retries, 3);
-  EXPECT_EQ(c.diff_ids.size(), 1u);
+using Args = std::vector<std::string>;
 
-  auto again = parse_image_config(image_config_json(c));
-  EXPECT_EQ(again.entrypoint, c.entrypoint);
-  EXPECT_EQ(again.cmd, c.cmd);
-  EXPECT_EQ(again.exposed_ports, c.exposed_ports);
-  EXPECT_EQ(again.healthcheck->test, c.healthcheck->test);
-  EXPECT_EQ(again.diff_ids, c.diff_ids);
+ImageProcessConfig image(Args entrypoint, Args cmd) {
+  ImageProcessConfig config;
+  config.entrypoint = std::move(entrypoint);
+  config.cmd = std::move(cmd);
+  return config;
 }
 
-TEST(ImageConfig, NullCmdDiffersFromEmpty) {
-  auto c = parse_image_config(R"({"config":{"Cmd":null},"rootfs":{"diff_ids":[]}})");
-  EXPECT_FALSE(c.cmd);
-  auto e = parse_image_config(R"({"config":{"Cmd":[]},"rootfs":{"diff_ids":[]}})");
-  ASSERT_TRUE(e.cmd);
-  EXPECT_TRUE(e.cmd->empty());
+TEST(MergeCommand, ImageEntrypointAndCmd) {
+  EXPECT_EQ(merge_command(image({"/entry"}, {"serve"}), std::nullopt, std::nullopt),
+            (Args{"/entry", "serve"}));
 }
 
-TEST(ImageConfig, BadConfigsAreErrors) {
-  EXPECT_THROW(parse_image_config("{"), berth::Error);
-  EXPECT_THROW(parse_image_config(R"({"config":{}})"), berth::Error);  // no rootfs
-  EXPECT_THROW(parse_image_config(R"({"rootfs":{"diff_ids":["md5:x"]}})"), berth::Error);
-  EXPECT_THROW(parse_image_config(R"({"rootfs":{"diff_ids":[]},"config":{"Env":[1]}})"), berth::Error);
+TEST(MergeCommand, ServiceCommandReplacesImageCmd) {
+  EXPECT_EQ(merge_command(image({"/entry"}, {"serve"}), std::nullopt, Args{"migrate"}),
+            (Args{"/entry", "migrate"}));
 }
+
+TEST(MergeCommand, ServiceEntrypointDropsImageCmd) {
+  EXPECT_EQ(merge_command(image({"/entry"}, {"serve"}), Args{"/other"}, std::nullopt),
+            (Args{"/other"}));
+  EXPECT_EQ(merge_command(image({"/entry"}, {"serve"}), Args{"/other"}, Args{"x"}),
+            (Args{"/other", "x"}));
+}
+
+TEST(MergeCommand, EmptyEntrypointClearsTheImages) {
+  EXPECT_EQ(merge_command(image({"/entry"}, {"serve"}), Args{""}, Args{"sh"}), (Args{"sh"}));
+  EXPECT_EQ(merge_command(image({"/entry"}, {"serve"}), Args{}, Args{"sh"}), (Args{"sh"}));
+}
+
+TEST(MergeCommand, NothingToRunIsAnError) {
+  try {
+    merge_command(image({}, {}), std::nullopt, std::nullopt);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("no command"), std::string::npos);
+    EXPECT_FALSE(e.hint().empty());
+  }
+  EXPECT_THROW(merge_command(image({"/entry"}, {"serve"}), Args{""}, std::nullopt), Error);
+}
+
+TEST(ContainerEnv, DefaultsAndOverrides) {
+  auto env = container_env({"PATH=/image/bin", "A=image"}, {"A=service", "B=2"}, "web", true);
+  EXPECT_EQ(env, (Args{"HOSTNAME=web", "TERM=xterm", "PATH=/image/bin", "A=service", "B=2"}));
+  auto plain = container_env({}, {}, "db", false);
+  EXPECT_EQ(plain, (Args{std::string("PATH=") + kDefaultPath, "HOSTNAME=db"}));
+  // The service may set HOSTNAME or TERM itself.
+  auto own = container_env({}, {"TERM=dumb", "HOSTNAME=mine"}, "x", true);
+  EXPECT_EQ(own, (Args{std::string("PATH=") + kDefaultPath, "HOSTNAME=mine", "TERM=dumb"}));
+}
+
+}  // namespace
+}  // namespace berth::runtime

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Create+start to running, through berth's runtime and through a bare `runc run -d` of the same
+# root filesystem, for 1 and for 30 containers at once; then the supervisors' memory and idle CPU.
+# Usage: bench/containers.sh [build dir]   (as root)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+cmake --build "$build" --target container_bench berth-supervisor >/dev/null
+work=$(mktemp -d /tmp/berth-bench-XXXXXX)
+cleanup() {
+  for id in $(runc --root "$work/runc-bare" list -q 2>/dev/null); do
+    runc --root "$work/runc-bare" delete -f "$id" >/dev/null 2>&1 || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+scripts/make-busybox-rootfs.sh "$work/rootfs"
+export BERTH_ROOT=$work/state BERTH_RUN_ROOT=$work/run BERTH_SUPERVISOR=$PWD/$build/berth-supervisor
+
+# A bare runc bundle: runc's own default config, the same rootfs, `sleep 1000`.
+mkdir -p "$work/bare"
+(cd "$work/bare" && runc spec)
+sed -i -e "s|\"path\": \"rootfs\"|\"path\": \"$work/rootfs\"|" \
+  -e 's|"terminal": true|"terminal": false|' -e 's|"sh"|"sleep", "1000"|' "$work/bare/config.json"
+
+now_ms() { date +%s%3N; }
+bare() {
+  local n=$1 start end
+  start=$(now_ms)
+  for i in $(seq "$n"); do
+    runc --root "$work/runc-bare" run -d --bundle "$work/bare" "bare-$n-$i" </dev/null >/dev/null 2>&1 &
+  done
+  wait
+  end=$(now_ms)
+  echo "bare runc run -d, $n container(s) at once: $((end - start)) ms ($(( (end - start) / n )) ms each)"
+  for i in $(seq "$n"); do runc --root "$work/runc-bare" delete -f "bare-$n-$i" >/dev/null; done
+}
+
+for n in 1 30; do
+  bare "$n"
+  "$build/bench/container_bench" "$work/rootfs" "$n"
+done
