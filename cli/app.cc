@@ -41,6 +41,8 @@ int run(int argc, char** argv) {
   add_version_verb(app, global);
   add_config_verb(app, global);
   add_graph_verb(app, global);
+  add_up_verbs(app, global);
+  add_ps_verb(app, global);
   add_volume_verbs(app, global);
   add_image_verbs(app, global);
 

@@ -17,6 +17,10 @@ void set_action(CLI::App* sub, Action action);
 void add_version_verb(CLI::App& app, const GlobalOptions& global);
 void add_config_verb(CLI::App& app, const GlobalOptions& global);
 void add_graph_verb(CLI::App& app, const GlobalOptions& global);
+// berth up, berth down (cli/up.cc).
+void add_up_verbs(CLI::App& app, const GlobalOptions& global);
+// berth ps (cli/ps.cc).
+void add_ps_verb(CLI::App& app, const GlobalOptions& global);
 // berth volume ls|inspect|create|rm|prune|export|import (cli/volume.cc).
 void add_volume_verbs(CLI::App& app, const GlobalOptions& global);
 // berth image ls|rm|inspect|tag|prune|import|save|load|pull|push, berth login|logout.

@@ -13,7 +13,7 @@
 #include "stack/container_lifecycle.h"
 #include "stack/labels.h"
 #include "stack/observe.h"
-#include "stack/record_watch.h"
+#include "runtime/container/watch.h"
 #include "volumes/volume_store.h"
 
 namespace berth::stack {
@@ -251,55 +251,48 @@ class Run {
     return std::chrono::duration_cast<runtime::Duration>(options_.stop_timeout);
   }
 
-  void wait_healthy(const std::string& service) {
+  // Waits for every container of `service` until `settled` says its state is final, then asks
+  // `failure` whether that state is a failure (its reason) or a success ("").
+  void wait_service(const std::string& service, const char* goal,
+                    const std::function<bool(const runtime::ContainerRecord&)>& settled,
+                    const std::function<std::string(const runtime::ContainerRecord&)>& failure) {
     auto ids = service_ids(service);
-    std::string why;
-    auto verdict = wait_for_records(
-        ids,
-        [&](const std::vector<runtime::ContainerRecord>& records) {
-          bool all = !records.empty();
-          for (const auto& r : records) {
-            if (r.health.status.empty()) {
-              why = "container " + r.name + " has no healthcheck";
-              return WaitVerdict::failed;
-            }
-            if (r.health.status == "unhealthy") {
-              why = "container " + r.name + " is unhealthy";
-              return WaitVerdict::failed;
-            }
-            if (r.status == "exited" || r.status == "dead") {
-              why = "container " + r.name + " exited with code " + std::to_string(r.exit_code);
-              return WaitVerdict::failed;
-            }
-            all = all && r.health.status == "healthy";
-          }
-          return all ? WaitVerdict::done : WaitVerdict::keep_waiting;
+    if (ids.empty()) throw Error("dependency " + service + " has no container");
+    auto deadline = Clock::now() + options_.wait_timeout;
+    for (const auto& id : ids) {
+      std::optional<runtime::Duration> limit;
+      if (options_.wait_timeout.count() > 0)
+        limit = std::max(runtime::Duration(1), std::chrono::duration_cast<runtime::Duration>(deadline - Clock::now()));
+      auto record = runtime::wait_for_record(id, settled, limit);
+      if (!record) throw Error("dependency " + service + " did not become " + goal + " in time");
+      std::string why = failure(*record);
+      if (!why.empty()) throw Error("dependency " + service + " is not " + goal + ": " + why);
+    }
+  }
+
+  static bool exited(const runtime::ContainerRecord& r) { return r.status == "exited" || r.status == "dead"; }
+
+  void wait_healthy(const std::string& service) {
+    wait_service(
+        service, "healthy",
+        [](const runtime::ContainerRecord& r) {
+          return r.health.status.empty() || r.health.status == "healthy" || r.health.status == "unhealthy" || exited(r);
         },
-        options_.wait_timeout);
-    if (!verdict) throw Error("dependency " + service + " did not become healthy in time");
-    if (*verdict == WaitVerdict::failed) throw Error("dependency " + service + " failed: " + why);
+        [](const runtime::ContainerRecord& r) -> std::string {
+          if (r.health.status.empty()) return "container " + r.name + " has no healthcheck";
+          if (exited(r)) return "container " + r.name + " exited with code " + std::to_string(r.exit_code);
+          if (r.health.status == "unhealthy") return "container " + r.name + " is unhealthy";
+          return "";
+        });
   }
 
   void wait_completed(const std::string& service) {
-    auto ids = service_ids(service);
-    std::string why;
-    auto verdict = wait_for_records(
-        ids,
-        [&](const std::vector<runtime::ContainerRecord>& records) {
-          bool all = !records.empty();
-          for (const auto& r : records) {
-            bool exited = r.status == "exited" || r.status == "dead";
-            if (exited && r.exit_code != 0) {
-              why = "container " + r.name + " exited with code " + std::to_string(r.exit_code);
-              return WaitVerdict::failed;
-            }
-            all = all && exited;
-          }
-          return all ? WaitVerdict::done : WaitVerdict::keep_waiting;
-        },
-        options_.wait_timeout);
-    if (!verdict) throw Error("dependency " + service + " did not complete in time");
-    if (*verdict == WaitVerdict::failed) throw Error("dependency " + service + " did not complete successfully: " + why);
+    wait_service(
+        service, "completed", [](const runtime::ContainerRecord& r) { return exited(r); },
+        [](const runtime::ContainerRecord& r) -> std::string {
+          if (r.exit_code != 0) return "container " + r.name + " exited with code " + std::to_string(r.exit_code);
+          return "";
+        });
   }
 
   const compose::Plan& plan_;
