@@ -7,6 +7,7 @@
 #include "cli/project_options.h"
 #include "stack/labels.h"
 #include "stack/observe.h"
+#include "stack/repair.h"
 
 namespace berth::cli {
 
@@ -14,6 +15,7 @@ LoadedProject load_locked(const GlobalOptions& global) {
   LoadedProject out;
   out.project = load(load_options(global)).project;
   out.lock = std::make_unique<FileLock>(stack::project_lock_path(out.project.name));
+  stack::repair_project(out.project.name);
   return out;
 }
 
