@@ -53,8 +53,7 @@ void upgrade_legacy_format(Node& doc, const std::string& path, const FileLoadCon
 
 }  // namespace
 
-Node read_compose_file(const std::string& path, const FileLoadContext& ctx,
-                       const std::string& stdin_content) {
+Node parse_compose_file(const std::string& path, const std::string& stdin_content) {
   std::string text;
   if (path == "-") {
     text = stdin_content;
@@ -65,7 +64,19 @@ Node read_compose_file(const std::string& path, const FileLoadContext& ctx,
                   "check the -f argument, COMPOSE_FILE, or the working directory");
     text = std::move(*content);
   }
-  Node doc = read_yaml(text, path);
+  return read_yaml(text, path);
+}
+
+Node read_compose_file(const std::string& path, const FileLoadContext& ctx,
+                       const std::string& stdin_content) {
+  Node doc;
+  auto cached = ctx.parsed ? ctx.parsed->find(path) : decltype(ctx.parsed->find(path))();
+  if (ctx.parsed && cached != ctx.parsed->end()) {
+    doc = std::move(cached->second);
+    ctx.parsed->erase(cached);
+  } else {
+    doc = parse_compose_file(path, stdin_content);
+  }
   upgrade_legacy_format(doc, path, ctx);
   if (ctx.interpolate) {
     InterpolationWarnings unset;

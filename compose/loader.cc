@@ -6,6 +6,7 @@
 #include "compose/environment.h"
 #include "compose/file_loader.h"
 #include "compose/graph.h"
+#include "compose/interpolate.h"
 #include "compose/merge.h"
 #include "compose/normalise.h"
 #include "compose/profiles.h"
@@ -89,15 +90,19 @@ std::string choose_project_name(const LoadOptions& o, const Environment& env, co
 }
 
 // The `name:` of the files, interpolated, before the rest: COMPOSE_PROJECT_NAME is defined for
-// interpolation from the project name, which may come from `name:`.
+// interpolation from the project name, which may come from `name:`. The parsed files are kept in
+// ctx.parsed, so that loading them does not parse them again.
 std::string peek_name(const std::vector<std::string>& files, FileLoadContext& ctx,
                       const std::string& stdin_content) {
   std::string name;
-  FileLoadContext quiet = ctx;
-  quiet.warnings = nullptr;
   for (const auto& f : files) {
-    Node doc = read_compose_file(f, quiet, stdin_content);
-    if (const Node* n = doc.find("name"); n && n->is_scalar()) name = n->text();
+    auto it = ctx.parsed->find(f);
+    if (it == ctx.parsed->end()) it = ctx.parsed->emplace(f, parse_compose_file(f, stdin_content)).first;
+    const Node* n = it->second.find("name");
+    if (!n || !n->is_scalar()) continue;
+    Node copy = *n;
+    if (ctx.interpolate) interpolate_tree(copy, ctx.environment->lookup(), nullptr);
+    name = copy.text();
   }
   return name;
 }
@@ -121,6 +126,8 @@ LoadResult load_project(const LoadOptions& o) {
   ctx.interpolate = o.interpolate;
   ctx.resolve_paths = o.resolve_paths;
   ctx.warnings = &result.warnings;
+  std::map<std::string, Node> parsed;
+  ctx.parsed = &parsed;
 
   if (!env.get("COMPOSE_PROJECT_NAME") || env.get("COMPOSE_PROJECT_NAME")->empty()) {
     Node name_only = Node::mapping();
