@@ -92,9 +92,10 @@ std::string choose_project_name(const LoadOptions& o, const Environment& env, co
 // The `name:` of the files, interpolated, before the rest: COMPOSE_PROJECT_NAME is defined for
 // interpolation from the project name, which may come from `name:`. The parsed files are kept in
 // ctx.parsed, so that loading them does not parse them again.
-std::string peek_name(const std::vector<std::string>& files, FileLoadContext& ctx,
-                      const std::string& stdin_content) {
-  std::string name;
+// The name node keeps its mark, so that an invalid name is reported where it is written.
+Node peek_name(const std::vector<std::string>& files, FileLoadContext& ctx,
+               const std::string& stdin_content) {
+  Node name;
   for (const auto& f : files) {
     auto it = ctx.parsed->find(f);
     if (it == ctx.parsed->end()) it = ctx.parsed->emplace(f, parse_compose_file(f, stdin_content)).first;
@@ -102,7 +103,7 @@ std::string peek_name(const std::vector<std::string>& files, FileLoadContext& ct
     if (!n || !n->is_scalar()) continue;
     Node copy = *n;
     if (ctx.interpolate) interpolate_tree(copy, ctx.environment->lookup(), nullptr);
-    name = copy.text();
+    name = std::move(copy);
   }
   return name;
 }
@@ -131,8 +132,8 @@ LoadResult load_project(const LoadOptions& o) {
 
   if (!env.get("COMPOSE_PROJECT_NAME") || env.get("COMPOSE_PROJECT_NAME")->empty()) {
     Node name_only = Node::mapping();
-    std::string peeked = peek_name(files, ctx, o.stdin_content);
-    if (!peeked.empty()) name_only.set("name", Node::scalar(peeked));
+    Node peeked = peek_name(files, ctx, o.stdin_content);
+    if (peeked.is_scalar() && !peeked.text().empty()) name_only.set("name", std::move(peeked));
     env.set("COMPOSE_PROJECT_NAME", choose_project_name(o, env, name_only, project_dir));
   }
 

@@ -16,7 +16,8 @@ bool looks_like_number(const std::string& s) {
   if (end == s.c_str() + s.size()) return true;
   // YAML 1.1 also reads 0x1F, 0o17, 1_000 and sexagesimal 1:20 as numbers.
   if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) return true;
-  bool digits_and_colons = s.find(':') != std::string::npos;
+  bool digits_and_colons = s.find_first_of(":_") != std::string::npos &&
+                           s.find_first_of("0123456789") != std::string::npos;
   for (char c : s)
     if (!std::isdigit(static_cast<unsigned char>(c)) && c != ':' && c != '_' && c != '.')
       digits_and_colons = false;
