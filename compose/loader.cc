@@ -139,12 +139,18 @@ LoadResult load_project(const LoadOptions& o) {
 
   // load -> interpolate -> include -> canonicalise -> resolve paths -> extends, per file;
   // then merge the files in order.
+  // The first file is the base as it is (merging it onto nothing would copy it whole).
   Node merged = Node::mapping();
-  for (const auto& f : files) {
-    Node doc = load_compose_file(f, project_dir, ctx, o.stdin_content);
-    merge_documents(merged, doc);
+  for (size_t i = 0; i < files.size(); ++i) {
+    Node doc = load_compose_file(files[i], project_dir, ctx, o.stdin_content);
+    if (i == 0) {
+      apply_tags(doc);
+      merged = std::move(doc);
+    } else {
+      merge_documents(merged, doc);
+    }
   }
-  apply_tags(merged);
+  if (files.size() > 1) apply_tags(merged);
 
   Project project = decode_project(merged);
   project.name = choose_project_name(o, env, merged, project_dir);
