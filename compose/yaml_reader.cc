@@ -87,7 +87,21 @@ class TreeBuilder {
     std::string key;
     Mark key_mark;
     std::vector<Node> merges;
-    std::unordered_set<std::string> keys;
+    std::unordered_set<std::string> keys;  // filled only for large mappings
+
+    // Whether `key` is new to the mapping (and records it): small mappings are scanned, large
+    // ones get a hash set, so neither many tiny mappings nor one huge one is slow.
+    bool add_key(const std::string& k) {
+      const auto& entries = node.entries();
+      if (entries.size() < 16) {
+        for (const auto& e : entries)
+          if (e.key == k) return false;
+        return true;
+      }
+      if (keys.empty())
+        for (const auto& e : entries) keys.insert(e.key);
+      return keys.insert(k).second;
+    }
   };
   struct Anchored {
     Node node;
@@ -218,7 +232,7 @@ class TreeBuilder {
       top.merges.push_back(std::move(value));
       return;
     }
-    if (!top.keys.insert(top.key).second)
+    if (!top.add_key(top.key))
       throw Error("duplicate key '" + top.key + "'", "remove one of the two entries",
                   top.key_mark.location());
     top.node.entries().push_back(Node::Entry{std::move(top.key), top.key_mark, std::move(value)});
@@ -241,7 +255,7 @@ class TreeBuilder {
           throw Error("the merge key '<<' takes a mapping or a list of mappings", "",
                       src->mark().location());
         for (auto& e : src->entries())
-          if (f.keys.insert(e.key).second) f.node.entries().push_back(std::move(e));
+          if (f.add_key(e.key)) f.node.entries().push_back(std::move(e));
       }
     }
   }

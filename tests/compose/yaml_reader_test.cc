@@ -88,6 +88,19 @@ TEST(YamlReader, DuplicateKeysAreAnErrorAtTheSecondKey) {
   EXPECT_FALSE(e.hint().empty());
 }
 
+TEST(YamlReader, DuplicateKeysInALargeMappingAndThroughAMerge) {
+  std::string big = "m:\n";
+  for (int i = 0; i < 40; ++i) big += "  k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+  EXPECT_EQ(yaml(big).find("m")->size(), 40u);
+  Error e = error_of([&] { yaml(big + "  k7: again\n"); });
+  EXPECT_TRUE(contains(e.message(), "duplicate key 'k7'")) << e.message();
+  EXPECT_EQ(e.where().line, 42);
+  // A key from a merge never duplicates one written explicitly.
+  Node merged = yaml("b: &b {k3: from_merge, extra: 1}\n" + big + "  <<: *b\n");
+  EXPECT_EQ(merged.find("m")->size(), 41u);
+  EXPECT_EQ(merged.find("m")->find("k3")->text(), "3");
+}
+
 TEST(YamlReader, InvalidUtf8IsAnErrorWithItsPlace) {
   Error e = error_of([] { yaml("a: 1\nb: caf\xe9 x\n"); });
   EXPECT_TRUE(contains(e.message(), "UTF-8")) << e.message();
