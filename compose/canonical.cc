@@ -401,8 +401,14 @@ void top_level_resources(Node& section, const std::string& path) {
 
 void canonicalise_service(Node& service, const std::string& path) {
   if (!service.is_mapping()) return;
-  for (const ServiceRule& rule : kServiceRules)
-    if (Node* value = service.find(rule.key)) rule.transform(*value, path_join(path, rule.key));
+  for (const ServiceRule& rule : kServiceRules) {
+    Node* value = service.find(rule.key);
+    if (!value) continue;
+    // The transforms build new nodes: keep the !reset / !override the user put on the value.
+    std::string tag = value->tag();
+    rule.transform(*value, path_join(path, rule.key));
+    if (!tag.empty()) value->set_tag(std::move(tag));
+  }
 }
 
 void canonicalise(Node& document) {

@@ -14,7 +14,11 @@ std::string service_config_hash(const Service& service) {
   s.depends_on.clear();
   s.profiles.clear();
   if (s.deploy) s.deploy->replicas.reset();
-  std::string text = to_json(encode_service(s), -1);
+  Node tree = encode_service(s);
+  // A deploy section that only held replicas (or scale moved there) is left empty.
+  if (const Node* deploy = tree.find("deploy"); deploy && deploy->is_mapping() && deploy->size() == 0)
+    tree.erase("deploy");
+  std::string text = to_json(tree, -1);
 
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;

@@ -101,7 +101,9 @@ void resolve_extends(Node& document, const std::string& path, FileLoadContext& c
   if (!services || !services->is_mapping()) return;
   ExtendsResolver resolver(ctx);
   std::vector<std::string> names;
-  for (const auto& e : services->entries()) names.push_back(e.key);
+  // Only services that extend another change (resolving one without `extends` copies it whole).
+  for (const auto& e : services->entries())
+    if (e.value.is_mapping() && e.value.find("extends")) names.push_back(e.key);
   for (const auto& name : names) {
     std::vector<std::string> chain;
     resolver.resolve(document, path, name, chain);

@@ -8,12 +8,23 @@
 #include "compose/interpolate.h"
 #include "compose/merge.h"
 #include "compose/resolve_paths.h"
+#include "compose/suggest.h"
 #include "compose/yaml_reader.h"
 #include "util/fs.h"
 
 namespace berth::compose {
 
 namespace {
+
+// `servics: {web: {...}}` is a typo of `services:`, not a version 1 service named "servics":
+// reading it as one would report its services as unknown attributes.
+bool misspelt_services(const Node::Entry& e) {
+  if (closest_match(e.key, {"services"}).empty() || !e.value.is_mapping() || e.value.size() == 0)
+    return false;
+  for (const auto& inner : e.value.entries())
+    if (!inner.value.is_mapping() && !inner.value.is_null()) return false;
+  return true;
+}
 
 // docker-compose's version 1 format: no `services:` key, every top-level key is a service.
 bool is_legacy_format(const Node& doc) {
@@ -24,8 +35,10 @@ bool is_legacy_format(const Node& doc) {
   if (const Node* version = doc.find("version"))
     if (!version->is_scalar() || (version->text() != "1" && version->text() != "1.0")) return false;
   if (doc.size() == 0) return false;
-  for (const auto& e : doc.entries())
+  for (const auto& e : doc.entries()) {
     if (e.key != "version" && e.key.rfind("x-", 0) != 0 && !e.value.is_mapping()) return false;
+    if (misspelt_services(e)) return false;
+  }
   return true;
 }
 
@@ -53,8 +66,7 @@ void upgrade_legacy_format(Node& doc, const std::string& path, const FileLoadCon
 
 }  // namespace
 
-Node read_compose_file(const std::string& path, const FileLoadContext& ctx,
-                       const std::string& stdin_content) {
+Node parse_compose_file(const std::string& path, const std::string& stdin_content) {
   std::string text;
   if (path == "-") {
     text = stdin_content;
@@ -65,7 +77,19 @@ Node read_compose_file(const std::string& path, const FileLoadContext& ctx,
                   "check the -f argument, COMPOSE_FILE, or the working directory");
     text = std::move(*content);
   }
-  Node doc = read_yaml(text, path);
+  return read_yaml(text, path);
+}
+
+Node read_compose_file(const std::string& path, const FileLoadContext& ctx,
+                       const std::string& stdin_content) {
+  Node doc;
+  auto cached = ctx.parsed ? ctx.parsed->find(path) : decltype(ctx.parsed->find(path))();
+  if (ctx.parsed && cached != ctx.parsed->end()) {
+    doc = std::move(cached->second);
+    ctx.parsed->erase(cached);
+  } else {
+    doc = parse_compose_file(path, stdin_content);
+  }
   upgrade_legacy_format(doc, path, ctx);
   if (ctx.interpolate) {
     InterpolationWarnings unset;

@@ -2,6 +2,7 @@
 // resolve paths, extends. Shared by the main files, extended files and included projects.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,7 +19,13 @@ struct FileLoadContext {
   bool resolve_paths = true;
   std::vector<std::string>* warnings = nullptr;
   std::vector<std::string> include_stack;  // absolute paths, to report include cycles
+  // Files already parsed (by parse_compose_file) and not used yet: read_compose_file takes a
+  // file's tree from here rather than parsing the text again. May be null.
+  std::map<std::string, Node>* parsed = nullptr;
 };
+
+// Reads and parses `path` ("-" is `stdin_content`): the tree as written, not interpolated.
+Node parse_compose_file(const std::string& path, const std::string& stdin_content = {});
 
 // Reads and parses `path` ("-" is `stdin_content`), interpolates it.
 Node read_compose_file(const std::string& path, const FileLoadContext& ctx,

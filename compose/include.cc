@@ -25,6 +25,11 @@ std::vector<std::string> strings_of(const Node& n, const std::string& path) {
   return out;
 }
 
+std::string one_path(const Node& n, const std::string& path) {
+  if (!n.is_scalar() || n.text().empty()) throw node_error(n, path, "must be a path", "write one directory");
+  return n.text();
+}
+
 struct IncludeEntry {
   std::vector<std::string> paths;
   std::string project_directory;
@@ -41,7 +46,7 @@ IncludeEntry parse_entry(const Node& item, const std::string& path, const std::s
     for (const auto& e : item.entries()) {
       std::string p = path_join(path, e.key);
       if (e.key == "path") entry.paths = strings_of(e.value, p);
-      else if (e.key == "project_directory") entry.project_directory = strings_of(e.value, p).at(0);
+      else if (e.key == "project_directory") entry.project_directory = one_path(e.value, p);
       else if (e.key == "env_file") entry.env_files = strings_of(e.value, p);
       else
         throw Error("unknown attribute '" + e.key + "'", "include takes path, project_directory and env_file",

@@ -6,6 +6,7 @@
 #include "compose/environment.h"
 #include "compose/file_loader.h"
 #include "compose/graph.h"
+#include "compose/interpolate.h"
 #include "compose/merge.h"
 #include "compose/normalise.h"
 #include "compose/profiles.h"
@@ -89,15 +90,20 @@ std::string choose_project_name(const LoadOptions& o, const Environment& env, co
 }
 
 // The `name:` of the files, interpolated, before the rest: COMPOSE_PROJECT_NAME is defined for
-// interpolation from the project name, which may come from `name:`.
-std::string peek_name(const std::vector<std::string>& files, FileLoadContext& ctx,
-                      const std::string& stdin_content) {
-  std::string name;
-  FileLoadContext quiet = ctx;
-  quiet.warnings = nullptr;
+// interpolation from the project name, which may come from `name:`. The parsed files are kept in
+// ctx.parsed, so that loading them does not parse them again.
+// The name node keeps its mark, so that an invalid name is reported where it is written.
+Node peek_name(const std::vector<std::string>& files, FileLoadContext& ctx,
+               const std::string& stdin_content) {
+  Node name;
   for (const auto& f : files) {
-    Node doc = read_compose_file(f, quiet, stdin_content);
-    if (const Node* n = doc.find("name"); n && n->is_scalar()) name = n->text();
+    auto it = ctx.parsed->find(f);
+    if (it == ctx.parsed->end()) it = ctx.parsed->emplace(f, parse_compose_file(f, stdin_content)).first;
+    const Node* n = it->second.find("name");
+    if (!n || !n->is_scalar()) continue;
+    Node copy = *n;
+    if (ctx.interpolate) interpolate_tree(copy, ctx.environment->lookup(), nullptr);
+    name = std::move(copy);
   }
   return name;
 }
@@ -121,22 +127,30 @@ LoadResult load_project(const LoadOptions& o) {
   ctx.interpolate = o.interpolate;
   ctx.resolve_paths = o.resolve_paths;
   ctx.warnings = &result.warnings;
+  std::map<std::string, Node> parsed;
+  ctx.parsed = &parsed;
 
   if (!env.get("COMPOSE_PROJECT_NAME") || env.get("COMPOSE_PROJECT_NAME")->empty()) {
     Node name_only = Node::mapping();
-    std::string peeked = peek_name(files, ctx, o.stdin_content);
-    if (!peeked.empty()) name_only.set("name", Node::scalar(peeked));
+    Node peeked = peek_name(files, ctx, o.stdin_content);
+    if (peeked.is_scalar() && !peeked.text().empty()) name_only.set("name", std::move(peeked));
     env.set("COMPOSE_PROJECT_NAME", choose_project_name(o, env, name_only, project_dir));
   }
 
   // load -> interpolate -> include -> canonicalise -> resolve paths -> extends, per file;
   // then merge the files in order.
+  // The first file is the base as it is (merging it onto nothing would copy it whole).
   Node merged = Node::mapping();
-  for (const auto& f : files) {
-    Node doc = load_compose_file(f, project_dir, ctx, o.stdin_content);
-    merge_documents(merged, doc);
+  for (size_t i = 0; i < files.size(); ++i) {
+    Node doc = load_compose_file(files[i], project_dir, ctx, o.stdin_content);
+    if (i == 0) {
+      apply_tags(doc);
+      merged = std::move(doc);
+    } else {
+      merge_documents(merged, doc);
+    }
   }
-  apply_tags(merged);
+  if (files.size() > 1) apply_tags(merged);
 
   Project project = decode_project(merged);
   project.name = choose_project_name(o, env, merged, project_dir);

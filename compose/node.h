@@ -62,7 +62,7 @@ class Node {
   // Sequences.
   const std::vector<Node>& items() const { return items_; }
   std::vector<Node>& items() { return items_; }
-  void push_back(Node item) { items_.push_back(std::move(item)); }
+  void push_back(Node item);
 
   // Mappings keep their order.
   const std::vector<Entry>& entries() const { return entries_; }
@@ -74,7 +74,7 @@ class Node {
   Node& set(std::string key, Node value, Mark key_mark = {});
   bool erase(std::string_view key);
 
-  size_t size() const { return kind_ == Kind::Mapping ? entries_.size() : items_.size(); }
+  size_t size() const;
 
  private:
   Kind kind_ = Kind::Null;
@@ -91,6 +91,10 @@ struct Node::Entry {
   Mark key_mark;
   Node value;
 };
+
+// Defined here, where Entry is complete (clang's libstdc++ checks need it).
+inline void Node::push_back(Node item) { items_.push_back(std::move(item)); }
+inline size_t Node::size() const { return kind_ == Kind::Mapping ? entries_.size() : items_.size(); }
 
 // A path into the tree for messages: services.web.ports[0].
 std::string path_join(const std::string& parent, std::string_view key);

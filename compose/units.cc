@@ -33,11 +33,15 @@ bool is_number_char(char c) { return std::isdigit(static_cast<unsigned char>(c))
 std::optional<Duration> parse_duration(std::string_view text) {
   if (text.empty()) return std::nullopt;
   double plain = 0;
-  if (parse_decimal(text, &plain)) return Duration{static_cast<int64_t>(plain * 1e9)};
+  if (parse_decimal(text, &plain)) {
+    if (std::fabs(plain * 1e9) > 9.2e18) return std::nullopt;
+    return Duration{static_cast<int64_t>(plain * 1e9)};
+  }
   bool negative = false;
   if (text.front() == '-' || text.front() == '+') {
     negative = text.front() == '-';
     text.remove_prefix(1);
+    if (text.empty()) return std::nullopt;  // a sign alone
   }
   double total = 0;
   while (!text.empty()) {

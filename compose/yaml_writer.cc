@@ -11,12 +11,17 @@ namespace {
 
 bool looks_like_number(const std::string& s) {
   if (s.empty()) return false;
+  // Every number starts with a digit, a sign or a point ("1", "-2", ".5", "+3"): most strings
+  // do not, and need no strtod.
+  unsigned char c0 = static_cast<unsigned char>(s[0]);
+  if (!std::isdigit(c0) && c0 != '-' && c0 != '+' && c0 != '.') return false;
   char* end = nullptr;
   std::strtod(s.c_str(), &end);
   if (end == s.c_str() + s.size()) return true;
   // YAML 1.1 also reads 0x1F, 0o17, 1_000 and sexagesimal 1:20 as numbers.
   if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) return true;
-  bool digits_and_colons = s.find(':') != std::string::npos;
+  bool digits_and_colons = s.find_first_of(":_") != std::string::npos &&
+                           s.find_first_of("0123456789") != std::string::npos;
   for (char c : s)
     if (!std::isdigit(static_cast<unsigned char>(c)) && c != ':' && c != '_' && c != '.')
       digits_and_colons = false;
@@ -24,12 +29,13 @@ bool looks_like_number(const std::string& s) {
 }
 
 bool reads_as_other_type(const std::string& s) {
-  static const char* const words[] = {"null", "Null", "NULL", "~", "true", "True", "TRUE",
-                                      "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No",
-                                      "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n",
-                                      "N", ".inf", ".Inf", ".nan", ".NaN", "-.inf", "<<", "="};
-  for (const char* w : words)
-    if (s == w) return true;
+  static constexpr std::string_view words[] = {
+      "null", "Null", "NULL", "~", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes",
+      "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N", ".inf",
+      ".Inf", ".nan", ".NaN", "-.inf", "<<", "="};
+  if (s.size() <= 5)  // the longest word
+    for (std::string_view w : words)
+      if (std::string_view(s) == w) return true;
   return looks_like_number(s);
 }
 
@@ -99,63 +105,77 @@ bool literal_block(const std::string& s, const std::string& indent, std::string&
   return true;
 }
 
-std::string scalar_text(const Node& n, const std::string& indent) {
+std::string scalar_text(const Node& n, size_t indent) {
   if (n.is_null()) return "null";
   const std::string& s = n.text();
   if (!n.quoted()) return s.empty() ? "\"\"" : s;
   if (safe_plain(s)) return s;
   std::string block;
-  if (literal_block(s, indent, block)) return block;
+  if (literal_block(s, std::string(indent, ' '), block)) return block;
   return double_quoted(s);
 }
 
-std::string key_text(const std::string& key) { return safe_plain(key) ? key : double_quoted(key); }
+void append_key(const std::string& key, std::string& out) {
+  if (safe_plain(key)) out += key;
+  else out += double_quoted(key);
+}
 
 bool is_empty_collection(const Node& n) {
   return (n.is_mapping() || n.is_sequence()) && n.size() == 0;
 }
 
-void write(const Node& n, const std::string& indent, std::string& out);
+// Appends straight to `out` with indents as counts: printing a large project makes no
+// temporary strings per line. `inline_first`: the first key of a mapping goes on the current
+// line ("- key: value" in a sequence), the others align under it.
+void write(const Node& n, size_t indent, std::string& out, bool inline_first = false);
 
-void write_value_after_key(const Node& v, const std::string& indent, std::string& out) {
+void write_scalar_line(const Node& v, size_t indent, std::string& out) {
+  out += ' ';
+  out += scalar_text(v, indent);
+  out += '\n';
+}
+
+void write_value_after_key(const Node& v, size_t indent, std::string& out) {
   if (is_empty_collection(v)) {
     out += v.is_mapping() ? " {}\n" : " []\n";
-  } else if (v.is_mapping()) {
-    out += "\n";
-    write(v, indent + "  ", out);
-  } else if (v.is_sequence()) {
-    out += "\n";
-    write(v, indent + "  ", out);
+  } else if (v.is_mapping() || v.is_sequence()) {
+    out += '\n';
+    write(v, indent + 2, out);
   } else {
-    out += " " + scalar_text(v, indent + "  ") + "\n";
+    write_scalar_line(v, indent + 2, out);
   }
 }
 
-void write(const Node& n, const std::string& indent, std::string& out) {
+void write(const Node& n, size_t indent, std::string& out, bool inline_first) {
   if (n.is_mapping()) {
+    bool first = true;
     for (const auto& e : n.entries()) {
-      out += indent + key_text(e.key) + ":";
+      if (!first || !inline_first) out.append(indent, ' ');
+      first = false;
+      append_key(e.key, out);
+      out += ':';
       write_value_after_key(e.value, indent, out);
     }
   } else if (n.is_sequence()) {
     for (const Node& item : n.items()) {
-      out += indent + "-";
-      if (item.is_mapping() && item.size() > 0) {
-        // "- key: value" with the rest of the mapping aligned under the first key.
-        std::string inner;
-        write(item, indent + "  ", inner);
-        out += " " + inner.substr(indent.size() + 2);
-      } else if (item.is_sequence() && item.size() > 0) {
-        out += "\n";
-        write(item, indent + "  ", out);
-      } else if (is_empty_collection(item)) {
+      out.append(indent, ' ');
+      out += '-';
+      if (is_empty_collection(item)) {
         out += item.is_mapping() ? " {}\n" : " []\n";
+      } else if (item.is_mapping()) {
+        out += ' ';
+        write(item, indent + 2, out, true);
+      } else if (item.is_sequence()) {
+        out += '\n';
+        write(item, indent + 2, out);
       } else {
-        out += " " + scalar_text(item, indent + "  ") + "\n";
+        write_scalar_line(item, indent + 2, out);
       }
     }
   } else {
-    out += indent + scalar_text(n, indent) + "\n";
+    out.append(indent, ' ');
+    out += scalar_text(n, indent);
+    out += '\n';
   }
 }
 
@@ -191,7 +211,7 @@ nlohmann::ordered_json to_json_value(const Node& n) {
 std::string to_yaml(const Node& root) {
   std::string out;
   if (is_empty_collection(root)) return root.is_mapping() ? "{}\n" : "[]\n";
-  write(root, "", out);
+  write(root, 0, out);
   return out;
 }
 
