@@ -208,7 +208,7 @@ void Supervisor::start_container() {
   }
   // runc's own complaints arrive on the stderr we give it: with a tty that is this pipe too.
   if (config_.tty) options.stderr_fd = err.write.get();
-  options.argv = runc_.create_argv(config_.id, run_dir_, pid_file, console_path);
+  options.argv = runc_.run_detached_argv(config_.id, run_dir_, pid_file, console_path);
   pid_t runc = spawn_process(options);
   out.write.reset();
   err.write.reset();
@@ -224,7 +224,7 @@ void Supervisor::start_container() {
     } catch (const Error&) {
     }
     if (!console_path.empty()) ::unlink(console_path.c_str());
-    throw Error("runc could not create the container: " + message);
+    throw Error("runc could not start the container: " + message);
   }
   if (config_.tty) {
     out_ = receive_fd(console.get());
@@ -236,17 +236,6 @@ void Supervisor::start_container() {
     if (in) stdin_keep_ = std::move(in->write);
   }
   container_pid_ = std::atoi(fs::read_file(pid_file).c_str());
-  try {
-    runc_.start(config_.id);
-  } catch (const Error&) {
-    try {
-      runc_.remove(config_.id, true);
-    } catch (const Error&) {
-    }
-    out_.reset();
-    err_.reset();
-    throw;
-  }
   started_at_ = Clock::now();
   record_.status = "running";
   record_.pid = container_pid_;

@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "runtime/container/container.h"
-#include "runtime/container/image_config.h"
+#include "runtime/container/command.h"
 #include "runtime/container/process.h"
 #include "runtime/container/runc.h"
 #include "util/paths.h"
