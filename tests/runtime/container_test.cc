@@ -394,6 +394,18 @@ TEST_F(ContainerTest, WaitForRecordWakesOnChange) {
   EXPECT_FALSE(never);
 }
 
+TEST_F(ContainerTest, StdinOpenKeepsStdinOpen) {
+  auto closed = run(shell_spec("cat; echo eof"));
+  EXPECT_EQ(runtime::wait_container(closed), 0);  // stdin is /dev/null: cat ends at once
+  auto spec = shell_spec("cat; echo eof");
+  spec.process.stdin_open = true;
+  auto open = run(spec);
+  // Held open by the supervisor, stdin never ends: cat is still reading.
+  EXPECT_FALSE(runtime::wait_for_record(
+      open, [](const ContainerRecord& r) { return r.status == "exited"; }, 500ms));
+  EXPECT_EQ(runtime::Runc::locate().state(open)->status, "running");
+}
+
 // Bad input: a clear error, and nothing made.
 void expect_nothing_left(const std::string& id) {
   EXPECT_FALSE(std::filesystem::exists(runtime::container_run_dir(id)));
