@@ -93,10 +93,13 @@ runtime::ContainerRecord ContainerTest::record(const std::string& id) {
 std::vector<LogEntry> ContainerTest::logs(const std::string& id) {
   std::vector<LogEntry> entries;
   std::ifstream in(runtime::container_log_path(id));
-  std::string line;
-  while (std::getline(in, line)) {
-    auto j = nlohmann::json::parse(line);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Complete lines only: the supervisor may be writing the last one while we read.
+  size_t start = 0, newline;
+  while ((newline = text.find('\n', start)) != std::string::npos) {
+    auto j = nlohmann::json::parse(text.substr(start, newline - start));
     entries.push_back({j["stream"], j["log"], j["time"]});
+    start = newline + 1;
   }
   return entries;
 }
