@@ -201,6 +201,7 @@ std::vector<std::string> create_container(const ContainerSpec& spec) {
                 "set `command:` (or `entrypoint:`) on the service, or use an image that has one");
   find_executable_in_rootfs(spec.rootfs, spec.process.args[0], spec.process.cwd,
                             spec.process.env);
+  parse_signal(spec.stop_signal);
   Runc runc = Runc::locate();
 
   std::vector<std::string> warnings;
@@ -296,6 +297,7 @@ int stop_container(const std::string& id, std::optional<std::string> signal,
 
 void kill_container(const std::string& id, const std::string& signal) {
   check_id(id);
+  parse_signal(signal);
   simple_request(id, "kill " + signal);
 }
 

@@ -441,6 +441,13 @@ TEST_F(ContainerTest, NoCommandIsRefused) {
   expect_nothing_left(spec.id);
 }
 
+TEST_F(ContainerTest, UnknownStopSignalIsRefused) {
+  auto spec = shell_spec("true");
+  spec.stop_signal = "SIGNOPE";
+  EXPECT_THROW(runtime::create_container(spec), Error);
+  expect_nothing_left(spec.id);
+}
+
 TEST_F(ContainerTest, UnknownUserIsRefused) {
   try {
     runtime::resolve_user(rootfs_, "ghost");
