@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "runtime/container/log_reader.h"
+#include "runtime/container/process.h"
 #include "runtime/container/runc.h"
 #include "runtime/container/watch.h"
 #include "runtime/container/user.h"
@@ -404,6 +405,24 @@ TEST_F(ContainerTest, StdinOpenKeepsStdinOpen) {
   EXPECT_FALSE(runtime::wait_for_record(
       open, [](const ContainerRecord& r) { return r.status == "exited"; }, 500ms));
   EXPECT_EQ(runtime::Runc::locate().state(open)->status, "running");
+}
+
+TEST_F(ContainerTest, RemovalNeverEntersAMountedFilesystem) {
+  auto spec = shell_spec("true");
+  runtime::create_container(spec);
+  ids_.push_back(spec.id);
+  // Something (an overlay rootfs, say) still mounted inside the container's state dir.
+  auto mounted = runtime::container_state_dir(spec.id) / "rootfs";
+  std::filesystem::create_directories(mounted);
+  ASSERT_EQ(runtime::run_captured({"/bin/mount", "-t", "tmpfs", "berth-test", mounted.string()})
+                .exit_code,
+            0);
+  std::ofstream(mounted / "precious") << "keep";
+  EXPECT_THROW(runtime::remove_container(spec.id, true), Error);
+  EXPECT_TRUE(std::filesystem::exists(mounted / "precious"));
+  ASSERT_EQ(runtime::run_captured({"/bin/umount", mounted.string()}).exit_code, 0);
+  runtime::remove_container(spec.id, true);
+  EXPECT_FALSE(std::filesystem::exists(runtime::container_state_dir(spec.id)));
 }
 
 // Bad input: a clear error, and nothing made.
