@@ -15,6 +15,7 @@
 #include "runtime/container/command.h"
 #include "runtime/container/process.h"
 #include "runtime/container/runc.h"
+#include "util/fs.h"
 #include "util/paths.h"
 
 namespace berth::test {
@@ -50,9 +51,14 @@ void ContainerTest::TearDown() {
   EXPECT_TRUE(runc.list().empty()) << "runc still knows containers";
   for (const auto& id : ids_) EXPECT_TRUE(cgroup_dirs(id).empty()) << "cgroup left for " << id;
   std::string marker = dir_->path().string();
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    std::ifstream in(entry.path() / "cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    std::string cmdline;
+    try {  // processes come and go while we look
+      cmdline = fs::read_file_if_exists(entry.path() / "cmdline").value_or("");
+    } catch (const std::exception&) {
+      continue;
+    }
     if (entry.path().filename() != std::to_string(::getpid()) &&
         cmdline.find(marker) != std::string::npos)
       ADD_FAILURE() << "process left: " << entry.path() << " " << cmdline;
