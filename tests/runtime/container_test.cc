@@ -195,7 +195,9 @@ TEST_F(ContainerTest, MemoryLimitHolds) {
 }
 
 TEST_F(ContainerTest, ForkBombStaysWithinThePidsLimit) {
-  auto spec = shell_spec("bomb() { bomb | bomb & }; bomb; echo started; exec sleep 1000");
+  // The bomb runs in a child shell: PID 1 only waits for it to begin, then sleeps (without
+  // forking, so the bomb cannot take it down).
+  auto spec = shell_spec("sh -c 'bomb() { bomb | bomb & }; bomb'; exec sleep 1000");
   spec.resources.pids_limit = 24;
   auto id = run(spec);
   wait_logs(id, [](const std::vector<LogEntry>& e) {
