@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "runtime/container/fd.h"
@@ -49,7 +50,8 @@ class Supervisor {
         runc_(config_.runc_binary, config_.runc_root),
         log_(container_log_path(config_.id), config_.log) {}
 
-  int run(int ready_fd);
+  // Reports on ready_fd, closes it and sets it to -1.
+  int run(int& ready_fd);
 
  private:
   void start_container();
@@ -66,6 +68,11 @@ class Supervisor {
   void read_stream(Fd& fd, const char* stream);
   void accept_client();
   void on_client(Client& client);
+  void read_probe_output();
+  // What each watched descriptor of the poll set is.
+  enum class Source { signals, listener, restart, stop, probe, probe_timeout, out, err, probe_out };
+  void dispatch(const std::vector<pollfd>& fds, const std::vector<Source>& sources,
+                size_t first_client);
   void handle(Client& client, const std::string& line);
   void save() { write_record(record_); }
   bool in_start_period() const {
@@ -359,6 +366,10 @@ void Supervisor::on_client(Client& client) {
     return;
   }
   client.input.append(buffer, static_cast<size_t>(n));
+  if (client.input.size() > 4096) {  // no request is that long: not a berth client
+    client.fd.reset();
+    return;
+  }
   size_t newline;
   while ((newline = client.input.find('\n')) != std::string::npos) {
     std::string line = client.input.substr(0, newline);
@@ -416,7 +427,38 @@ void Supervisor::handle(Client& client, const std::string& line) {
   }
 }
 
-int Supervisor::run(int ready_fd) {
+void Supervisor::read_probe_output() {
+  char buffer[4096];
+  ssize_t n = ::read(probe_out_.get(), buffer, sizeof buffer);
+  if (n > 0) {
+    if (probe_output_.size() < 4096) probe_output_.append(buffer, static_cast<size_t>(n));
+  } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+    probe_out_.reset();
+    maybe_finish_probe();
+  }
+}
+
+void Supervisor::dispatch(const std::vector<pollfd>& fds, const std::vector<Source>& sources,
+                          size_t first_client) {
+  for (size_t i = 0; i < first_client; ++i) {
+    if (fds[i].revents == 0) continue;
+    switch (sources[i]) {
+      case Source::signals: on_signals(); break;
+      case Source::listener: accept_client(); break;
+      case Source::restart: on_restart_timer(); break;
+      case Source::stop: on_stop_timer(); break;
+      case Source::probe: start_probe(); break;
+      case Source::probe_timeout: on_probe_timeout(); break;
+      case Source::out: read_stream(out_, "stdout"); break;
+      case Source::err: read_stream(err_, "stderr"); break;
+      case Source::probe_out: read_probe_output(); break;
+    }
+  }
+  for (size_t i = first_client; i < fds.size(); ++i)
+    if (fds[i].revents != 0) on_client(clients_[i - first_client]);
+}
+
+int Supervisor::run(int& ready_fd) {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   ::signal(SIGPIPE, SIG_IGN);
   sigset_t mask;
@@ -443,31 +485,30 @@ int Supervisor::run(int ready_fd) {
     record_.supervisor_pid = 0;
     save();
     write_all(ready_fd, "error " + e.message() + "\n");
-    ::close(ready_fd);
+    ::close(std::exchange(ready_fd, -1));
     ::unlinkat(run_dir_fd_.get(), kSupervisorSocket, 0);
     return 1;
   }
   write_all(ready_fd, "ok " + std::to_string(container_pid_) + "\n");
-  ::close(ready_fd);
+  ::close(std::exchange(ready_fd, -1));
 
   while (!done_) {
     std::vector<pollfd> fds;
-    enum Source { kSignals, kListener, kRestart, kStop, kProbe, kProbeTimeout, kOut, kErr, kProbeOut };
-    std::vector<int> sources;
-    auto watch = [&](const Fd& fd, int source) {
+    std::vector<Source> sources;
+    auto watch = [&](const Fd& fd, Source source) {
       if (!fd.valid()) return;
       fds.push_back({fd.get(), POLLIN, 0});
       sources.push_back(source);
     };
-    watch(signals_, kSignals);
-    watch(listener_, kListener);
-    watch(restart_timer_, kRestart);
-    watch(stop_timer_, kStop);
-    watch(probe_timer_, kProbe);
-    watch(probe_timeout_, kProbeTimeout);
-    watch(out_, kOut);
-    watch(err_, kErr);
-    watch(probe_out_, kProbeOut);
+    watch(signals_, Source::signals);
+    watch(listener_, Source::listener);
+    watch(restart_timer_, Source::restart);
+    watch(stop_timer_, Source::stop);
+    watch(probe_timer_, Source::probe);
+    watch(probe_timeout_, Source::probe_timeout);
+    watch(out_, Source::out);
+    watch(err_, Source::err);
+    watch(probe_out_, Source::probe_out);
     size_t first_client = fds.size();
     for (const auto& c : clients_) fds.push_back({c.fd.get(), POLLIN, 0});
 
@@ -475,32 +516,12 @@ int Supervisor::run(int ready_fd) {
       if (errno == EINTR) continue;
       break;
     }
-    for (size_t i = 0; i < first_client; ++i) {
-      if (fds[i].revents == 0) continue;
-      switch (sources[i]) {
-        case kSignals: on_signals(); break;
-        case kListener: accept_client(); break;
-        case kRestart: on_restart_timer(); break;
-        case kStop: on_stop_timer(); break;
-        case kProbe: start_probe(); break;
-        case kProbeTimeout: on_probe_timeout(); break;
-        case kOut: read_stream(out_, "stdout"); break;
-        case kErr: read_stream(err_, "stderr"); break;
-        case kProbeOut: {
-          char buffer[4096];
-          ssize_t n = ::read(probe_out_.get(), buffer, sizeof buffer);
-          if (n > 0) {
-            if (probe_output_.size() < 4096) probe_output_.append(buffer, static_cast<size_t>(n));
-          } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-            probe_out_.reset();
-            maybe_finish_probe();
-          }
-          break;
-        }
-      }
+    try {
+      dispatch(fds, sources, first_client);
+    } catch (const std::exception& e) {
+      // One failed event (a full disk, say) must not orphan the container: say so, go on.
+      std::fprintf(stderr, "supervisor: %s\n", e.what());
     }
-    for (size_t i = first_client; i < fds.size(); ++i)
-      if (fds[i].revents != 0) on_client(clients_[i - first_client]);
     std::erase_if(clients_, [](const Client& c) { return !c.fd.valid(); });
   }
 
@@ -522,7 +543,7 @@ int run_supervisor(const std::string& run_dir, int ready_fd) {
     Supervisor supervisor(std::move(config), run_dir);
     return supervisor.run(ready_fd);
   } catch (const std::exception& e) {
-    write_all(ready_fd, std::string("error ") + e.what() + "\n");
+    if (ready_fd >= 0) write_all(ready_fd, std::string("error ") + e.what() + "\n");
     std::fprintf(stderr, "supervisor: %s\n", e.what());
     return 1;
   }
