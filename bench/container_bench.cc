@@ -106,17 +106,30 @@ int main(int argc, char** argv) {
   auto begin = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
   std::vector<std::string> errors(specs.size());
+  std::vector<double> create_ms(specs.size()), start_ms(specs.size());
   for (size_t i = 0; i < specs.size(); ++i)
     threads.emplace_back([&, i] {
       try {
+        auto t0 = std::chrono::steady_clock::now();
         create_container(specs[i]);
+        auto t1 = std::chrono::steady_clock::now();
         start_container(specs[i].id);
+        auto t2 = std::chrono::steady_clock::now();
+        create_ms[i] = std::chrono::duration<double, std::milli>(t1 - t0).count();
+        start_ms[i] = std::chrono::duration<double, std::milli>(t2 - t1).count();
       } catch (const std::exception& e) {
         errors[i] = e.what();
       }
     });
   for (auto& t : threads) t.join();
   auto took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin);
+  double create_sum = 0, start_sum = 0;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    create_sum += create_ms[i];
+    start_sum += start_ms[i];
+  }
+  std::printf("  (per container, mean: create %.1f ms, start %.1f ms)\n", create_sum / count,
+              start_sum / count);
   int failed = 0;
   for (const auto& e : errors)
     if (!e.empty()) {

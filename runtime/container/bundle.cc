@@ -106,11 +106,14 @@ Bundle Bundle::write(const ContainerSpec& spec, const Runc& runc,
   context.cgroups_path = "/berth/" + spec.id;
   context.cgroup_v2 = host_cgroup_v2();
   std::filesystem::create_directories(context.etc_dir);
-  if (spec.etc.hosts) fs::write_file_atomic(context.etc_dir / "hosts", *spec.etc.hosts);
-  if (spec.etc.hostname) fs::write_file_atomic(context.etc_dir / "hostname", *spec.etc.hostname);
-  if (spec.etc.resolv_conf)
-    fs::write_file_atomic(context.etc_dir / "resolv.conf", *spec.etc.resolv_conf);
-  fs::write_file_atomic(dir / "config.json", build_oci_config(spec, context, warnings));
+  // The run root is volatile by design: its files need atomic replacement, not fsync.
+  auto write = [](const std::filesystem::path& path, const std::string& content) {
+    fs::write_file_atomic(path, content, 0644, false);
+  };
+  if (spec.etc.hosts) write(context.etc_dir / "hosts", *spec.etc.hosts);
+  if (spec.etc.hostname) write(context.etc_dir / "hostname", *spec.etc.hostname);
+  if (spec.etc.resolv_conf) write(context.etc_dir / "resolv.conf", *spec.etc.resolv_conf);
+  write(dir / "config.json", build_oci_config(spec, context, warnings));
 
   SupervisorConfig supervise;
   supervise.id = spec.id;
@@ -125,7 +128,7 @@ Bundle Bundle::write(const ContainerSpec& spec, const Runc& runc,
   supervise.log = spec.log;
   supervise.stop_signal = spec.stop_signal.empty() ? "SIGTERM" : spec.stop_signal;
   supervise.stop_grace_period = spec.stop_grace_period;
-  fs::write_file_atomic(dir / "supervise.json", supervisor_config_to_json(supervise));
+  write(dir / "supervise.json", supervisor_config_to_json(supervise));
   return bundle;
 }
 
