@@ -3,6 +3,7 @@
 #include "runtime/container/container.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -425,6 +426,85 @@ TEST_F(ContainerTest, RemovalNeverEntersAMountedFilesystem) {
   ASSERT_EQ(runtime::run_captured({"/bin/umount", mounted.string()}).exit_code, 0);
   runtime::remove_container(spec.id, true);
   EXPECT_FALSE(std::filesystem::exists(runtime::container_state_dir(spec.id)));
+}
+
+std::string file_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+TEST_F(ContainerTest, CpuAndMemoryResourcesReachTheCgroup) {
+  auto spec = shell_spec("cat /proc/self/oom_score_adj; exec sleep 1000");
+  spec.resources.cpus = 1.5;
+  spec.resources.cpu_shares = 512;
+  spec.resources.memory = 64LL << 20;
+  spec.resources.memory_reservation = 32LL << 20;
+  spec.resources.oom_score_adj = 300;
+  auto id = run(spec);
+  auto entries = wait_logs(id, [](const std::vector<LogEntry>& e) { return !e.empty(); });
+  ASSERT_FALSE(entries.empty());
+  EXPECT_EQ(entries[0].log, "300\n");
+  bool cpu = false, memory = false;
+  for (const auto& dir : cgroup_dirs(id)) {
+    if (std::filesystem::exists(dir / "cpu.cfs_quota_us")) {  // v1
+      EXPECT_EQ(file_text(dir / "cpu.cfs_quota_us"), "150000");
+      EXPECT_EQ(file_text(dir / "cpu.cfs_period_us"), "100000");
+      EXPECT_EQ(file_text(dir / "cpu.shares"), "512");
+      cpu = true;
+    }
+    if (std::filesystem::exists(dir / "cpu.max")) {  // v2
+      EXPECT_EQ(file_text(dir / "cpu.max"), "150000 100000");
+      cpu = true;
+    }
+    if (std::filesystem::exists(dir / "memory.limit_in_bytes")) {
+      EXPECT_EQ(file_text(dir / "memory.limit_in_bytes"), std::to_string(64LL << 20));
+      EXPECT_EQ(file_text(dir / "memory.soft_limit_in_bytes"), std::to_string(32LL << 20));
+      memory = true;
+    }
+    if (std::filesystem::exists(dir / "memory.max")) {
+      EXPECT_EQ(file_text(dir / "memory.max"), std::to_string(64LL << 20));
+      memory = true;
+    }
+  }
+  EXPECT_TRUE(cpu && memory) << "the container's cgroups were not found";
+}
+
+std::string inode_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "?";
+  return std::to_string(st.st_ino);
+}
+
+TEST_F(ContainerTest, NetworkNamespaceHostJoinedOrItsOwn) {
+  // A namespace made beforehand (as berth's network module will), joined by path.
+  std::string name = "berth-test-" + std::to_string(::getpid());
+  ASSERT_EQ(runtime::run_captured({"/usr/sbin/ip", "netns", "add", name}).exit_code, 0);
+  std::string netns = "/run/netns/" + name;
+  struct Cleanup {
+    std::string name;
+    ~Cleanup() { runtime::run_captured({"/usr/sbin/ip", "netns", "del", name}); }
+  } cleanup{name};
+
+  auto net_inode = [&](runtime::NetworkSpec network) {
+    auto spec = shell_spec("stat -L -c %i /proc/self/ns/net; cat /sys/class/net/lo/operstate");
+    spec.network = network;
+    auto id = run(spec);
+    EXPECT_EQ(runtime::wait_container(id), 0);
+    std::string out;
+    for (const auto& e : logs(id)) out += e.log;
+    return out;
+  };
+  using Mode = runtime::NetworkSpec::Mode;
+  std::string joined = net_inode({Mode::join, netns});
+  EXPECT_EQ(joined.substr(0, joined.find('\n')), inode_of(netns));
+  std::string host = net_inode({Mode::host, ""});
+  EXPECT_EQ(host.substr(0, host.find('\n')), inode_of("/proc/self/ns/net"));
+  std::string own = net_inode({});
+  EXPECT_NE(own.substr(0, own.find('\n')), inode_of("/proc/self/ns/net"));
+  EXPECT_NE(own.substr(0, own.find('\n')), inode_of(netns));
+  EXPECT_NE(own.find("unknown"), std::string::npos);  // lo is up (operstate of lo is "unknown")
 }
 
 // Bad input: a clear error, and nothing made.
