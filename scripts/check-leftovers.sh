@@ -11,7 +11,7 @@ tables=$(nft list tables 2>/dev/null | grep -E 'berth' || true)
 [ -n "$tables" ] && report "nftables: $tables"
 procs=$(pgrep -af '(^|/)berth ' | grep -v check-leftovers || true)
 [ -n "$procs" ] && report "processes: $procs"
-supervisors=$(pgrep -af 'berth-supervisor' | grep -v check-leftovers || true)
+supervisors=$(pgrep -af '^[^ ]*berth-supervisor ' || true)
 [ -n "$supervisors" ] && report "container supervisors: $supervisors"
 cgroups=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -type d -path '*/berth/*' 2>/dev/null || true)
 [ -n "$cgroups" ] && report "cgroups: $cgroups"

@@ -42,7 +42,7 @@ std::string read_file(const std::filesystem::path& path) {
 }
 
 void write_file_atomic(const std::filesystem::path& path, const std::string& content,
-                       unsigned mode) {
+                       unsigned mode, bool durable) {
   std::string tmp = path.string() + ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) throw Error("cannot write " + tmp + ": " + std::strerror(errno));
@@ -60,7 +60,7 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
     data += n;
     left -= static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
     throw Error("cannot write " + tmp + ": " + std::strerror(err));

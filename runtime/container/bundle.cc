@@ -1,6 +1,13 @@
 #include "runtime/container/bundle.h"
 
+#include <ftw.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
 
 #include <utility>
 
@@ -23,8 +30,64 @@ Bundle::Bundle(Bundle&& other) noexcept
 
 Bundle::~Bundle() {
   if (committed_ || dir_.empty()) return;
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
+  try {
+    remove_tree_on_one_filesystem(dir_);
+  } catch (const Error&) {
+    // a destructor cannot report; what stays is named by the next removal
+  }
+}
+
+namespace {
+int remove_entry(const char* path, const struct stat*, int type, struct FTW*) {
+  int rc = type == FTW_DP ? ::rmdir(path) : ::unlink(path);
+  return rc == 0 || errno == ENOENT ? 0 : errno;
+}
+}  // namespace
+
+// Mount points at or below `dir`, from /proc/self/mounts (whose paths escape space as \040).
+std::vector<std::string> mounts_under(const std::filesystem::path& dir) {
+  std::vector<std::string> found;
+  std::string prefix = dir.lexically_normal().string();
+  while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
+  std::string mounts = fs::read_file_if_exists("/proc/self/mounts").value_or("");
+  size_t start = 0;
+  while (start < mounts.size()) {
+    size_t end = mounts.find('\n', start);
+    if (end == std::string::npos) end = mounts.size();
+    std::string line = mounts.substr(start, end - start);
+    start = end + 1;
+    size_t a = line.find(' ');
+    if (a == std::string::npos) continue;
+    size_t b = line.find(' ', a + 1);
+    std::string escaped = line.substr(a + 1, b == std::string::npos ? b : b - a - 1);
+    std::string point;
+    for (size_t i = 0; i < escaped.size(); ++i) {
+      if (escaped[i] == '\\' && i + 3 < escaped.size()) {
+        point += static_cast<char>(std::stoi(escaped.substr(i + 1, 3), nullptr, 8));
+        i += 3;
+      } else {
+        point += escaped[i];
+      }
+    }
+    if (point == prefix || point.rfind(prefix + "/", 0) == 0) found.push_back(point);
+  }
+  return found;
+}
+
+void remove_tree_on_one_filesystem(const std::filesystem::path& dir) {
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0) return;
+  // Refuse before removing anything: a half-removed container is worse than none removed.
+  auto mounted = mounts_under(dir);
+  if (!mounted.empty())
+    throw Error("cannot remove " + dir.string() + ": " + mounted.front() + " is still mounted",
+                "unmount it (umount " + mounted.front() + "), then remove again");
+  // Depth first, physical (links are removed, not followed), never into another mount.
+  int rc = ::nftw(dir.c_str(), remove_entry, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+  if (rc != 0 || ::lstat(dir.c_str(), &st) == 0)
+    throw Error("cannot remove " + dir.string() + ": " +
+                    (rc > 0 ? std::strerror(rc) : "something is still mounted inside"),
+                "unmount what is mounted below it (see /proc/self/mounts), then remove again");
 }
 
 Bundle Bundle::write(const ContainerSpec& spec, const Runc& runc,
@@ -43,11 +106,14 @@ Bundle Bundle::write(const ContainerSpec& spec, const Runc& runc,
   context.cgroups_path = "/berth/" + spec.id;
   context.cgroup_v2 = host_cgroup_v2();
   std::filesystem::create_directories(context.etc_dir);
-  if (spec.etc.hosts) fs::write_file_atomic(context.etc_dir / "hosts", *spec.etc.hosts);
-  if (spec.etc.hostname) fs::write_file_atomic(context.etc_dir / "hostname", *spec.etc.hostname);
-  if (spec.etc.resolv_conf)
-    fs::write_file_atomic(context.etc_dir / "resolv.conf", *spec.etc.resolv_conf);
-  fs::write_file_atomic(dir / "config.json", build_oci_config(spec, context, warnings));
+  // The run root is volatile by design: its files need atomic replacement, not fsync.
+  auto write = [](const std::filesystem::path& path, const std::string& content) {
+    fs::write_file_atomic(path, content, 0644, false);
+  };
+  if (spec.etc.hosts) write(context.etc_dir / "hosts", *spec.etc.hosts);
+  if (spec.etc.hostname) write(context.etc_dir / "hostname", *spec.etc.hostname);
+  if (spec.etc.resolv_conf) write(context.etc_dir / "resolv.conf", *spec.etc.resolv_conf);
+  write(dir / "config.json", build_oci_config(spec, context, warnings));
 
   SupervisorConfig supervise;
   supervise.id = spec.id;
@@ -62,7 +128,7 @@ Bundle Bundle::write(const ContainerSpec& spec, const Runc& runc,
   supervise.log = spec.log;
   supervise.stop_signal = spec.stop_signal.empty() ? "SIGTERM" : spec.stop_signal;
   supervise.stop_grace_period = spec.stop_grace_period;
-  fs::write_file_atomic(dir / "supervise.json", supervisor_config_to_json(supervise));
+  write(dir / "supervise.json", supervisor_config_to_json(supervise));
   return bundle;
 }
 

@@ -1,5 +1,6 @@
 // A container's OCI bundle under paths::run_root()/containers/<id>: config.json, the /etc files
-// berth keeps for it, and the supervisor's settings. Until commit(), destroying the Bundle removes
+// berth keeps for it, and the supervisor's settings. The root filesystem lives elsewhere (the
+// bundle refers to it by absolute path); the bundle directory must not exist beforehand. Until commit(), destroying the Bundle removes
 // the directory, so a failure half-way leaves nothing behind.
 #pragma once
 
@@ -33,6 +34,10 @@ class Bundle {
   std::filesystem::path dir_;
   bool committed_ = false;
 };
+
+// Removes a directory tree without crossing into mounted filesystems: a root filesystem still
+// mounted inside (an overlay) is left alone, and the error names it. Throws berth::Error.
+void remove_tree_on_one_filesystem(const std::filesystem::path& dir);
 
 // Whether the host mounts the unified cgroup v2 hierarchy at /sys/fs/cgroup.
 bool host_cgroup_v2();

@@ -201,6 +201,7 @@ std::vector<std::string> create_container(const ContainerSpec& spec) {
                 "set `command:` (or `entrypoint:`) on the service, or use an image that has one");
   find_executable_in_rootfs(spec.rootfs, spec.process.args[0], spec.process.cwd,
                             spec.process.env);
+  parse_signal(spec.stop_signal);
   Runc runc = Runc::locate();
 
   std::vector<std::string> warnings;
@@ -215,7 +216,7 @@ std::vector<std::string> create_container(const ContainerSpec& spec) {
     write_record(record);
   } catch (...) {
     std::error_code ec;
-    std::filesystem::remove_all(container_state_dir(spec.id), ec);
+    std::filesystem::remove_all(container_state_dir(spec.id), ec);  // only the record was there
     throw;
   }
   bundle.commit();
@@ -296,6 +297,7 @@ int stop_container(const std::string& id, std::optional<std::string> signal,
 
 void kill_container(const std::string& id, const std::string& signal) {
   check_id(id);
+  parse_signal(signal);
   simple_request(id, "kill " + signal);
 }
 
@@ -331,9 +333,8 @@ void remove_container(const std::string& id, bool force) {
   } catch (const Error&) {
     // no runc, or it forgot the container: nothing of it to remove
   }
-  std::error_code ec;
-  std::filesystem::remove_all(container_run_dir(id), ec);
-  std::filesystem::remove_all(container_state_dir(id), ec);
+  remove_tree_on_one_filesystem(container_run_dir(id));
+  remove_tree_on_one_filesystem(container_state_dir(id));
 }
 
 ExecResult exec_captured(const std::string& id, const ExecRequest& request) {

@@ -47,8 +47,9 @@ void resume_container(const std::string& id);
 // Blocks until the container is down for good (no restart pending); returns its exit code.
 int wait_container(const std::string& id);
 
-// Removes everything berth holds for the container. A running container needs force (it is
-// killed first).
+// Removes everything berth holds for the container: runc's state, bundle, record and log. A
+// running container needs force (it is killed first). Filesystems mounted inside the container's
+// directories (its rootfs) are never entered: unmount them first, or this throws naming them.
 void remove_container(const std::string& id, bool force);
 
 struct ExecRequest {

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "runtime/container/image_config.h"
+#include "runtime/container/command.h"
 #include "util/error.h"
 
 namespace berth::runtime {

@@ -76,6 +76,18 @@ std::vector<std::string> Runc::create_argv(const std::string& id,
   return argv;
 }
 
+std::vector<std::string> Runc::run_detached_argv(const std::string& id,
+                                                const std::filesystem::path& bundle,
+                                                const std::filesystem::path& pid_file,
+                                                const std::string& console_socket) const {
+  auto argv = base();
+  argv.insert(argv.end(),
+              {"run", "--detach", "--bundle", bundle.string(), "--pid-file", pid_file.string()});
+  if (!console_socket.empty()) argv.insert(argv.end(), {"--console-socket", console_socket});
+  argv.push_back(id);
+  return argv;
+}
+
 std::vector<std::string> Runc::exec_argv(const std::string& id, const ExecOptions& o) const {
   auto argv = base();
   argv.push_back("exec");

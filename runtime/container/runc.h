@@ -41,6 +41,11 @@ class Runc {
   std::vector<std::string> create_argv(const std::string& id, const std::filesystem::path& bundle,
                                        const std::filesystem::path& pid_file,
                                        const std::string& console_socket = {}) const;
+  // create and start in one runc invocation (`runc run --detach`): one Go process fewer.
+  std::vector<std::string> run_detached_argv(const std::string& id,
+                                             const std::filesystem::path& bundle,
+                                             const std::filesystem::path& pid_file,
+                                             const std::string& console_socket = {}) const;
   std::vector<std::string> exec_argv(const std::string& id, const ExecOptions& options) const;
 
   void start(const std::string& id) const;

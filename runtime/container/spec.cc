@@ -1,8 +1,10 @@
 #include "runtime/container/spec.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -57,6 +59,63 @@ std::vector<std::string> HealthcheckSpec::argv() const {
   }
   if (kind == Kind::cmd) return test;
   return {};
+}
+
+HealthcheckSpec HealthcheckSpec::from_test(const std::vector<std::string>& test) {
+  HealthcheckSpec spec;
+  if (test.empty())
+    throw Error("a healthcheck test is empty",
+                "write it as [\"CMD\", ...], [\"CMD-SHELL\", \"...\"], [\"NONE\"] or a string");
+  const std::string& form = test[0];
+  if (form == "NONE") return spec;
+  if (form == "CMD" || form == "CMD-SHELL") {
+    spec.test.assign(test.begin() + 1, test.end());
+    if (spec.test.empty())
+      throw Error("the healthcheck test " + form + " has no command", "add the command after it");
+    spec.kind = form == "CMD" ? Kind::cmd : Kind::cmd_shell;
+    return spec;
+  }
+  if (test.size() == 1) {
+    spec.kind = Kind::cmd_shell;
+    spec.test = test;
+    return spec;
+  }
+  throw Error("unknown healthcheck test form '" + form + "'",
+              "the first element is CMD, CMD-SHELL or NONE");
+}
+
+int parse_signal(const std::string& name) {
+  static const std::pair<const char*, int> kSignals[] = {
+      {"HUP", SIGHUP},   {"INT", SIGINT},     {"QUIT", SIGQUIT},   {"ILL", SIGILL},
+      {"TRAP", SIGTRAP}, {"ABRT", SIGABRT},   {"IOT", SIGIOT},     {"BUS", SIGBUS},
+      {"FPE", SIGFPE},   {"KILL", SIGKILL},   {"USR1", SIGUSR1},   {"SEGV", SIGSEGV},
+      {"USR2", SIGUSR2}, {"PIPE", SIGPIPE},   {"ALRM", SIGALRM},   {"TERM", SIGTERM},
+      {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT}, {"STOP", SIGSTOP},
+      {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},   {"TTOU", SIGTTOU},   {"URG", SIGURG},
+      {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},   {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
+      {"WINCH", SIGWINCH}, {"IO", SIGIO},     {"POLL", SIGPOLL},   {"PWR", SIGPWR},
+      {"SYS", SIGSYS}};
+  std::string upper;
+  for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (!upper.empty() && upper.find_first_not_of("0123456789") == std::string::npos &&
+      upper.size() <= 2) {
+    int number = std::stoi(upper);
+    if (number >= 1 && number <= 64) return number;
+  }
+  std::string bare = upper.rfind("SIG", 0) == 0 ? upper.substr(3) : upper;
+  for (const auto& [signal_name, number] : kSignals)
+    if (bare == signal_name) return number;
+  if (bare.rfind("RTMIN", 0) == 0 || bare.rfind("RTMAX", 0) == 0) {
+    int base = bare[2] == 'M' && bare[3] == 'I' ? SIGRTMIN : SIGRTMAX;
+    std::string offset = bare.substr(5);
+    if (offset.empty()) return base;
+    if ((offset[0] == '+' || offset[0] == '-') && offset.size() > 1 &&
+        offset.find_first_not_of("0123456789", 1) == std::string::npos && offset.size() < 4) {
+      int n = base + std::stoi(offset);
+      if (n >= SIGRTMIN && n <= SIGRTMAX) return n;
+    }
+  }
+  throw Error("unknown signal '" + name + "'", "name it as SIGTERM, TERM or by its number (15)");
 }
 
 const std::vector<std::string>& default_masked_paths() {

@@ -95,6 +95,9 @@ struct HealthcheckSpec {
   int retries = 3;
 
   bool enabled() const { return kind != Kind::none && !test.empty(); }
+  // Docker's test forms: ["CMD", argv...], ["CMD-SHELL", "script"], ["NONE"], or a bare string
+  // (one element, not a keyword: a shell script). Throws berth::Error on an empty or unknown form.
+  static HealthcheckSpec from_test(const std::vector<std::string>& test);
   // The argv run inside the container.
   std::vector<std::string> argv() const;
 };
@@ -144,6 +147,10 @@ const std::vector<std::string>& default_masked_paths();
 const std::vector<std::string>& default_readonly_paths();
 // Docker's default capability set without CAP_NET_RAW (as podman): raw sockets need cap_add.
 const std::vector<std::string>& default_capabilities();
+
+// The number of a signal named as Docker accepts it: "SIGTERM", "TERM", "sigterm" or "15".
+// Throws berth::Error naming the bad value.
+int parse_signal(const std::string& name);
 
 // A new random container id: 64 lowercase hex digits.
 std::string new_container_id();

@@ -6,8 +6,6 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/timerfd.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "runtime/container/fd.h"
@@ -25,6 +24,7 @@
 #include "runtime/container/runc.h"
 #include "runtime/container/socket_path.h"
 #include "runtime/supervisor/config.h"
+#include "runtime/supervisor/fd_io.h"
 #include "runtime/supervisor/log_writer.h"
 #include "runtime/supervisor/policy.h"
 #include "util/error.h"
@@ -35,90 +35,6 @@ namespace berth::runtime {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-Fd make_timer() {
-  return Fd(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
-}
-
-void arm(const Fd& timer, Duration after) {
-  itimerspec spec{};
-  auto ms = std::max<int64_t>(after.count(), 1);
-  spec.it_value.tv_sec = ms / 1000;
-  spec.it_value.tv_nsec = (ms % 1000) * 1000000;
-  ::timerfd_settime(timer.get(), 0, &spec, nullptr);
-}
-
-void disarm(const Fd& timer) {
-  itimerspec spec{};
-  ::timerfd_settime(timer.get(), 0, &spec, nullptr);
-}
-
-void drain_timer(const Fd& timer) {
-  uint64_t expirations = 0;
-  [[maybe_unused]] ssize_t n = ::read(timer.get(), &expirations, sizeof expirations);
-}
-
-void write_all(int fd, const std::string& text) {
-  const char* data = text.data();
-  size_t left = text.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, data, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    data += n;
-    left -= static_cast<size_t>(n);
-  }
-}
-
-std::string read_available(int fd) {
-  std::string out;
-  char buffer[4096];
-  while (true) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n > 0) {
-      out.append(buffer, static_cast<size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    return out;
-  }
-}
-
-Fd listen_unix(const std::string& path) {
-  ::unlink(path.c_str());
-  Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof addr.sun_path)
-    throw Error("the socket path " + path + " is too long",
-                "use a shorter BERTH_RUN_ROOT (unix sockets allow 107 bytes)");
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::listen(fd.get(), 16) != 0)
-    throw Error("cannot listen on " + path + ": " + std::strerror(errno));
-  return fd;
-}
-
-// Receives the pty master that runc sends over the console socket.
-Fd receive_fd(int listen_fd) {
-  Fd conn(::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
-  if (!conn.valid()) throw Error(std::string("console socket: ") + std::strerror(errno));
-  char name[256];
-  iovec iov{name, sizeof name};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  if (::recvmsg(conn.get(), &msg, MSG_CMSG_CLOEXEC) < 0)
-    throw Error(std::string("console socket: ") + std::strerror(errno));
-  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-  if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS) throw Error("console socket: runc sent no terminal");
-  int fd = -1;
-  std::memcpy(&fd, CMSG_DATA(cmsg), sizeof fd);
-  return Fd(fd);
-}
 
 struct Client {
   Fd fd;
@@ -134,7 +50,8 @@ class Supervisor {
         runc_(config_.runc_binary, config_.runc_root),
         log_(container_log_path(config_.id), config_.log) {}
 
-  int run(int ready_fd);
+  // Reports on ready_fd, closes it and sets it to -1.
+  int run(int& ready_fd);
 
  private:
   void start_container();
@@ -151,6 +68,11 @@ class Supervisor {
   void read_stream(Fd& fd, const char* stream);
   void accept_client();
   void on_client(Client& client);
+  void read_probe_output();
+  // What each watched descriptor of the poll set is.
+  enum class Source { signals, listener, restart, stop, probe, probe_timeout, out, err, probe_out };
+  void dispatch(const std::vector<pollfd>& fds, const std::vector<Source>& sources,
+                size_t first_client);
   void handle(Client& client, const std::string& line);
   void save() { write_record(record_); }
   bool in_start_period() const {
@@ -208,7 +130,7 @@ void Supervisor::start_container() {
   }
   // runc's own complaints arrive on the stderr we give it: with a tty that is this pipe too.
   if (config_.tty) options.stderr_fd = err.write.get();
-  options.argv = runc_.create_argv(config_.id, run_dir_, pid_file, console_path);
+  options.argv = runc_.run_detached_argv(config_.id, run_dir_, pid_file, console_path);
   pid_t runc = spawn_process(options);
   out.write.reset();
   err.write.reset();
@@ -224,7 +146,7 @@ void Supervisor::start_container() {
     } catch (const Error&) {
     }
     if (!console_path.empty()) ::unlink(console_path.c_str());
-    throw Error("runc could not create the container: " + message);
+    throw Error("runc could not start the container: " + message);
   }
   if (config_.tty) {
     out_ = receive_fd(console.get());
@@ -236,17 +158,6 @@ void Supervisor::start_container() {
     if (in) stdin_keep_ = std::move(in->write);
   }
   container_pid_ = std::atoi(fs::read_file(pid_file).c_str());
-  try {
-    runc_.start(config_.id);
-  } catch (const Error&) {
-    try {
-      runc_.remove(config_.id, true);
-    } catch (const Error&) {
-    }
-    out_.reset();
-    err_.reset();
-    throw;
-  }
   started_at_ = Clock::now();
   record_.status = "running";
   record_.pid = container_pid_;
@@ -455,6 +366,10 @@ void Supervisor::on_client(Client& client) {
     return;
   }
   client.input.append(buffer, static_cast<size_t>(n));
+  if (client.input.size() > 4096) {  // no request is that long: not a berth client
+    client.fd.reset();
+    return;
+  }
   size_t newline;
   while ((newline = client.input.find('\n')) != std::string::npos) {
     std::string line = client.input.substr(0, newline);
@@ -512,7 +427,38 @@ void Supervisor::handle(Client& client, const std::string& line) {
   }
 }
 
-int Supervisor::run(int ready_fd) {
+void Supervisor::read_probe_output() {
+  char buffer[4096];
+  ssize_t n = ::read(probe_out_.get(), buffer, sizeof buffer);
+  if (n > 0) {
+    if (probe_output_.size() < 4096) probe_output_.append(buffer, static_cast<size_t>(n));
+  } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+    probe_out_.reset();
+    maybe_finish_probe();
+  }
+}
+
+void Supervisor::dispatch(const std::vector<pollfd>& fds, const std::vector<Source>& sources,
+                          size_t first_client) {
+  for (size_t i = 0; i < first_client; ++i) {
+    if (fds[i].revents == 0) continue;
+    switch (sources[i]) {
+      case Source::signals: on_signals(); break;
+      case Source::listener: accept_client(); break;
+      case Source::restart: on_restart_timer(); break;
+      case Source::stop: on_stop_timer(); break;
+      case Source::probe: start_probe(); break;
+      case Source::probe_timeout: on_probe_timeout(); break;
+      case Source::out: read_stream(out_, "stdout"); break;
+      case Source::err: read_stream(err_, "stderr"); break;
+      case Source::probe_out: read_probe_output(); break;
+    }
+  }
+  for (size_t i = first_client; i < fds.size(); ++i)
+    if (fds[i].revents != 0) on_client(clients_[i - first_client]);
+}
+
+int Supervisor::run(int& ready_fd) {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   ::signal(SIGPIPE, SIG_IGN);
   sigset_t mask;
@@ -539,31 +485,30 @@ int Supervisor::run(int ready_fd) {
     record_.supervisor_pid = 0;
     save();
     write_all(ready_fd, "error " + e.message() + "\n");
-    ::close(ready_fd);
+    ::close(std::exchange(ready_fd, -1));
     ::unlinkat(run_dir_fd_.get(), kSupervisorSocket, 0);
     return 1;
   }
   write_all(ready_fd, "ok " + std::to_string(container_pid_) + "\n");
-  ::close(ready_fd);
+  ::close(std::exchange(ready_fd, -1));
 
   while (!done_) {
     std::vector<pollfd> fds;
-    enum Source { kSignals, kListener, kRestart, kStop, kProbe, kProbeTimeout, kOut, kErr, kProbeOut };
-    std::vector<int> sources;
-    auto watch = [&](const Fd& fd, int source) {
+    std::vector<Source> sources;
+    auto watch = [&](const Fd& fd, Source source) {
       if (!fd.valid()) return;
       fds.push_back({fd.get(), POLLIN, 0});
       sources.push_back(source);
     };
-    watch(signals_, kSignals);
-    watch(listener_, kListener);
-    watch(restart_timer_, kRestart);
-    watch(stop_timer_, kStop);
-    watch(probe_timer_, kProbe);
-    watch(probe_timeout_, kProbeTimeout);
-    watch(out_, kOut);
-    watch(err_, kErr);
-    watch(probe_out_, kProbeOut);
+    watch(signals_, Source::signals);
+    watch(listener_, Source::listener);
+    watch(restart_timer_, Source::restart);
+    watch(stop_timer_, Source::stop);
+    watch(probe_timer_, Source::probe);
+    watch(probe_timeout_, Source::probe_timeout);
+    watch(out_, Source::out);
+    watch(err_, Source::err);
+    watch(probe_out_, Source::probe_out);
     size_t first_client = fds.size();
     for (const auto& c : clients_) fds.push_back({c.fd.get(), POLLIN, 0});
 
@@ -571,32 +516,12 @@ int Supervisor::run(int ready_fd) {
       if (errno == EINTR) continue;
       break;
     }
-    for (size_t i = 0; i < first_client; ++i) {
-      if (fds[i].revents == 0) continue;
-      switch (sources[i]) {
-        case kSignals: on_signals(); break;
-        case kListener: accept_client(); break;
-        case kRestart: on_restart_timer(); break;
-        case kStop: on_stop_timer(); break;
-        case kProbe: start_probe(); break;
-        case kProbeTimeout: on_probe_timeout(); break;
-        case kOut: read_stream(out_, "stdout"); break;
-        case kErr: read_stream(err_, "stderr"); break;
-        case kProbeOut: {
-          char buffer[4096];
-          ssize_t n = ::read(probe_out_.get(), buffer, sizeof buffer);
-          if (n > 0) {
-            if (probe_output_.size() < 4096) probe_output_.append(buffer, static_cast<size_t>(n));
-          } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-            probe_out_.reset();
-            maybe_finish_probe();
-          }
-          break;
-        }
-      }
+    try {
+      dispatch(fds, sources, first_client);
+    } catch (const std::exception& e) {
+      // One failed event (a full disk, say) must not orphan the container: say so, go on.
+      std::fprintf(stderr, "supervisor: %s\n", e.what());
     }
-    for (size_t i = first_client; i < fds.size(); ++i)
-      if (fds[i].revents != 0) on_client(clients_[i - first_client]);
     std::erase_if(clients_, [](const Client& c) { return !c.fd.valid(); });
   }
 
@@ -618,7 +543,7 @@ int run_supervisor(const std::string& run_dir, int ready_fd) {
     Supervisor supervisor(std::move(config), run_dir);
     return supervisor.run(ready_fd);
   } catch (const std::exception& e) {
-    write_all(ready_fd, std::string("error ") + e.what() + "\n");
+    if (ready_fd >= 0) write_all(ready_fd, std::string("error ") + e.what() + "\n");
     std::fprintf(stderr, "supervisor: %s\n", e.what());
     return 1;
   }

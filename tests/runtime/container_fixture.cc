@@ -12,9 +12,10 @@
 #include <sstream>
 
 #include "runtime/container/container.h"
-#include "runtime/container/image_config.h"
+#include "runtime/container/command.h"
 #include "runtime/container/process.h"
 #include "runtime/container/runc.h"
+#include "util/fs.h"
 #include "util/paths.h"
 
 namespace berth::test {
@@ -50,9 +51,14 @@ void ContainerTest::TearDown() {
   EXPECT_TRUE(runc.list().empty()) << "runc still knows containers";
   for (const auto& id : ids_) EXPECT_TRUE(cgroup_dirs(id).empty()) << "cgroup left for " << id;
   std::string marker = dir_->path().string();
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    std::ifstream in(entry.path() / "cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    std::string cmdline;
+    try {  // processes come and go while we look
+      cmdline = fs::read_file_if_exists(entry.path() / "cmdline").value_or("");
+    } catch (const std::exception&) {
+      continue;
+    }
     if (entry.path().filename() != std::to_string(::getpid()) &&
         cmdline.find(marker) != std::string::npos)
       ADD_FAILURE() << "process left: " << entry.path() << " " << cmdline;
@@ -93,10 +99,13 @@ runtime::ContainerRecord ContainerTest::record(const std::string& id) {
 std::vector<LogEntry> ContainerTest::logs(const std::string& id) {
   std::vector<LogEntry> entries;
   std::ifstream in(runtime::container_log_path(id));
-  std::string line;
-  while (std::getline(in, line)) {
-    auto j = nlohmann::json::parse(line);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Complete lines only: the supervisor may be writing the last one while we read.
+  size_t start = 0, newline;
+  while ((newline = text.find('\n', start)) != std::string::npos) {
+    auto j = nlohmann::json::parse(text.substr(start, newline - start));
     entries.push_back({j["stream"], j["log"], j["time"]});
+    start = newline + 1;
   }
   return entries;
 }

@@ -3,12 +3,14 @@
 #include "runtime/container/container.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
 
 #include "runtime/container/log_reader.h"
+#include "runtime/container/process.h"
 #include "runtime/container/runc.h"
 #include "runtime/container/watch.h"
 #include "runtime/container/user.h"
@@ -194,7 +196,9 @@ TEST_F(ContainerTest, MemoryLimitHolds) {
 }
 
 TEST_F(ContainerTest, ForkBombStaysWithinThePidsLimit) {
-  auto spec = shell_spec("bomb() { bomb | bomb & }; bomb; echo started; exec sleep 1000");
+  // The bomb runs in a child shell: PID 1 only waits for it to begin, then sleeps (without
+  // forking, so the bomb cannot take it down).
+  auto spec = shell_spec("sh -c 'bomb() { bomb | bomb & }; bomb'; exec sleep 1000");
   spec.resources.pids_limit = 24;
   auto id = run(spec);
   wait_logs(id, [](const std::vector<LogEntry>& e) {
@@ -394,6 +398,115 @@ TEST_F(ContainerTest, WaitForRecordWakesOnChange) {
   EXPECT_FALSE(never);
 }
 
+TEST_F(ContainerTest, StdinOpenKeepsStdinOpen) {
+  auto closed = run(shell_spec("cat; echo eof"));
+  EXPECT_EQ(runtime::wait_container(closed), 0);  // stdin is /dev/null: cat ends at once
+  auto spec = shell_spec("cat; echo eof");
+  spec.process.stdin_open = true;
+  auto open = run(spec);
+  // Held open by the supervisor, stdin never ends: cat is still reading.
+  EXPECT_FALSE(runtime::wait_for_record(
+      open, [](const ContainerRecord& r) { return r.status == "exited"; }, 500ms));
+  EXPECT_EQ(runtime::Runc::locate().state(open)->status, "running");
+}
+
+TEST_F(ContainerTest, RemovalNeverEntersAMountedFilesystem) {
+  auto spec = shell_spec("true");
+  runtime::create_container(spec);
+  ids_.push_back(spec.id);
+  // Something (an overlay rootfs, say) still mounted inside the container's state dir.
+  auto mounted = runtime::container_state_dir(spec.id) / "rootfs";
+  std::filesystem::create_directories(mounted);
+  ASSERT_EQ(runtime::run_captured({"/bin/mount", "-t", "tmpfs", "berth-test", mounted.string()})
+                .exit_code,
+            0);
+  std::ofstream(mounted / "precious") << "keep";
+  EXPECT_THROW(runtime::remove_container(spec.id, true), Error);
+  EXPECT_TRUE(std::filesystem::exists(mounted / "precious"));
+  ASSERT_EQ(runtime::run_captured({"/bin/umount", mounted.string()}).exit_code, 0);
+  runtime::remove_container(spec.id, true);
+  EXPECT_FALSE(std::filesystem::exists(runtime::container_state_dir(spec.id)));
+}
+
+std::string file_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+TEST_F(ContainerTest, CpuAndMemoryResourcesReachTheCgroup) {
+  auto spec = shell_spec("cat /proc/self/oom_score_adj; exec sleep 1000");
+  spec.resources.cpus = 1.5;
+  spec.resources.cpu_shares = 512;
+  spec.resources.memory = 64LL << 20;
+  spec.resources.memory_reservation = 32LL << 20;
+  spec.resources.oom_score_adj = 300;
+  auto id = run(spec);
+  auto entries = wait_logs(id, [](const std::vector<LogEntry>& e) { return !e.empty(); });
+  ASSERT_FALSE(entries.empty());
+  EXPECT_EQ(entries[0].log, "300\n");
+  bool cpu = false, memory = false;
+  for (const auto& dir : cgroup_dirs(id)) {
+    if (std::filesystem::exists(dir / "cpu.cfs_quota_us")) {  // v1
+      EXPECT_EQ(file_text(dir / "cpu.cfs_quota_us"), "150000");
+      EXPECT_EQ(file_text(dir / "cpu.cfs_period_us"), "100000");
+      EXPECT_EQ(file_text(dir / "cpu.shares"), "512");
+      cpu = true;
+    }
+    if (std::filesystem::exists(dir / "cpu.max")) {  // v2
+      EXPECT_EQ(file_text(dir / "cpu.max"), "150000 100000");
+      cpu = true;
+    }
+    if (std::filesystem::exists(dir / "memory.limit_in_bytes")) {
+      EXPECT_EQ(file_text(dir / "memory.limit_in_bytes"), std::to_string(64LL << 20));
+      EXPECT_EQ(file_text(dir / "memory.soft_limit_in_bytes"), std::to_string(32LL << 20));
+      memory = true;
+    }
+    if (std::filesystem::exists(dir / "memory.max")) {
+      EXPECT_EQ(file_text(dir / "memory.max"), std::to_string(64LL << 20));
+      memory = true;
+    }
+  }
+  EXPECT_TRUE(cpu && memory) << "the container's cgroups were not found";
+}
+
+std::string inode_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "?";
+  return std::to_string(st.st_ino);
+}
+
+TEST_F(ContainerTest, NetworkNamespaceHostJoinedOrItsOwn) {
+  // A namespace made beforehand (as berth's network module will), joined by path.
+  std::string name = "berth-test-" + std::to_string(::getpid());
+  ASSERT_EQ(runtime::run_captured({"/usr/sbin/ip", "netns", "add", name}).exit_code, 0);
+  std::string netns = "/run/netns/" + name;
+  struct Cleanup {
+    std::string name;
+    ~Cleanup() { runtime::run_captured({"/usr/sbin/ip", "netns", "del", name}); }
+  } cleanup{name};
+
+  auto net_inode = [&](runtime::NetworkSpec network) {
+    auto spec = shell_spec("stat -L -c %i /proc/self/ns/net; cat /sys/class/net/lo/operstate");
+    spec.network = network;
+    auto id = run(spec);
+    EXPECT_EQ(runtime::wait_container(id), 0);
+    std::string out;
+    for (const auto& e : logs(id)) out += e.log;
+    return out;
+  };
+  using Mode = runtime::NetworkSpec::Mode;
+  std::string joined = net_inode({Mode::join, netns});
+  EXPECT_EQ(joined.substr(0, joined.find('\n')), inode_of(netns));
+  std::string host = net_inode({Mode::host, ""});
+  EXPECT_EQ(host.substr(0, host.find('\n')), inode_of("/proc/self/ns/net"));
+  std::string own = net_inode({});
+  EXPECT_NE(own.substr(0, own.find('\n')), inode_of("/proc/self/ns/net"));
+  EXPECT_NE(own.substr(0, own.find('\n')), inode_of(netns));
+  EXPECT_NE(own.find("unknown"), std::string::npos);  // lo is up (operstate of lo is "unknown")
+}
+
 // Bad input: a clear error, and nothing made.
 void expect_nothing_left(const std::string& id) {
   EXPECT_FALSE(std::filesystem::exists(runtime::container_run_dir(id)));
@@ -426,6 +539,13 @@ TEST_F(ContainerTest, NoCommandIsRefused) {
     EXPECT_NE(e.message().find("no command"), std::string::npos) << e.render();
     EXPECT_FALSE(e.hint().empty());
   }
+  expect_nothing_left(spec.id);
+}
+
+TEST_F(ContainerTest, UnknownStopSignalIsRefused) {
+  auto spec = shell_spec("true");
+  spec.stop_signal = "SIGNOPE";
+  EXPECT_THROW(runtime::create_container(spec), Error);
   expect_nothing_left(spec.id);
 }
 

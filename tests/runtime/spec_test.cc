@@ -1,6 +1,7 @@
 #include "runtime/container/spec.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include "util/error.h"
 
@@ -40,6 +41,31 @@ TEST(Healthcheck, ArgvOfEachKind) {
   h.kind = HealthcheckSpec::Kind::cmd;
   h.test = {"pg_isready", "-q"};
   EXPECT_EQ(h.argv(), h.test);
+}
+
+TEST(Healthcheck, FromDockersTestForms) {
+  auto cmd = HealthcheckSpec::from_test({"CMD", "pg_isready", "-q"});
+  EXPECT_EQ(cmd.kind, HealthcheckSpec::Kind::cmd);
+  EXPECT_EQ(cmd.test, (std::vector<std::string>{"pg_isready", "-q"}));
+  auto shell = HealthcheckSpec::from_test({"CMD-SHELL", "curl -f localhost"});
+  EXPECT_EQ(shell.kind, HealthcheckSpec::Kind::cmd_shell);
+  EXPECT_EQ(shell.argv(), (std::vector<std::string>{"/bin/sh", "-c", "curl -f localhost"}));
+  auto bare = HealthcheckSpec::from_test({"curl -f localhost"});
+  EXPECT_EQ(bare.kind, HealthcheckSpec::Kind::cmd_shell);
+  EXPECT_FALSE(HealthcheckSpec::from_test({"NONE"}).enabled());
+  EXPECT_THROW(HealthcheckSpec::from_test({}), Error);
+  EXPECT_THROW(HealthcheckSpec::from_test({"CMD"}), Error);
+  EXPECT_THROW(HealthcheckSpec::from_test({"RUN", "x"}), Error);
+}
+
+TEST(ParseSignal, DockersSpellings) {
+  EXPECT_EQ(parse_signal("SIGTERM"), 15);
+  EXPECT_EQ(parse_signal("term"), 15);
+  EXPECT_EQ(parse_signal("9"), 9);
+  EXPECT_EQ(parse_signal("SIGUSR1"), 10);
+  EXPECT_EQ(parse_signal("SIGRTMIN+3"), SIGRTMIN + 3);
+  for (const char* bad : {"", "SIGNOPE", "0", "99", "SIGRTMIN+99"})
+    EXPECT_THROW(parse_signal(bad), Error) << bad;
 }
 
 TEST(ContainerId, IsSixtyFourHexDigitsAndFresh) {

@@ -1,5 +1,5 @@
-// The parts of an image's config that shape a container's process, and Docker's rules for
-// combining them with what a service asks for.
+// A container's command and environment from its image's and its service's, by Docker's rules
+// (the image side comes from runtime/image/config.h).
 #pragma once
 
 #include <optional>

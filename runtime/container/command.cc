@@ -1,4 +1,4 @@
-#include "runtime/container/image_config.h"
+#include "runtime/container/command.h"
 
 #include <algorithm>
 
