@@ -15,5 +15,7 @@ using Action = std::function<int()>;
 void set_action(CLI::App* sub, Action action);
 
 void add_version_verb(CLI::App& app, const GlobalOptions& global);
+// berth network ls|inspect|create|rm|prune, and the hidden __dns responder mode.
+void add_network_verbs(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace berth::cli
