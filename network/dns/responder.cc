@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <memory>
 #include <cstring>
 #include <map>
@@ -192,6 +193,11 @@ class Server {
                             IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF) < 0)
       throw Error("dns: cannot watch " + dir.string() + ": " + std::strerror(errno));
     if (!reload()) return;
+    if (options_.ready_fd >= 0) {
+      (void)!::write(options_.ready_fd, "1", 1);
+      ::close(options_.ready_fd);
+      options_.ready_fd = -1;
+    }
     while (true) {
       std::vector<pollfd> fds{{inotify_, POLLIN, 0}};
       if (options_.stop_fd >= 0) fds.push_back({options_.stop_fd, POLLIN, 0});
@@ -334,6 +340,10 @@ std::vector<IpAddress> nameservers(const std::string& resolv_conf) {
 
 void serve(ResponderOptions options) {
   if (options.table.empty()) options.table = table_path();
+  if (const char* ready = std::getenv("BERTH_DNS_READY_FD"); ready && options.ready_fd < 0) {
+    options.ready_fd = std::atoi(ready);
+    ::unsetenv("BERTH_DNS_READY_FD");
+  }
   if (options.upstream.empty())
     options.upstream = nameservers(fs::read_file_if_exists("/etc/resolv.conf").value_or(""));
   std::filesystem::create_directories(lock_path().parent_path());
@@ -341,6 +351,7 @@ void serve(ResponderOptions options) {
   if (lock < 0) throw Error("dns: cannot open " + lock_path().string() + ": " + std::strerror(errno));
   if (::flock(lock, LOCK_EX | LOCK_NB) != 0) {
     ::close(lock);
+    if (options.ready_fd >= 0) ::close(options.ready_fd);  // the one serving is ready
     return;  // another responder serves this run root
   }
   try {
@@ -367,8 +378,15 @@ void ensure_responder() {
   std::vector<char*> argv;
   for (auto& a : command()) argv.push_back(a.data());
   argv.push_back(nullptr);
+  int ready[2];
+  if (::pipe2(ready, O_CLOEXEC) != 0)
+    throw Error(std::string("cannot start the DNS responder: ") + std::strerror(errno));
   pid_t child = ::fork();
-  if (child < 0) throw Error(std::string("cannot start the DNS responder: ") + std::strerror(errno));
+  if (child < 0) {
+    ::close(ready[0]);
+    ::close(ready[1]);
+    throw Error(std::string("cannot start the DNS responder: ") + std::strerror(errno));
+  }
   if (child == 0) {
     // Detach twice: the responder is nobody's child and outlives this command.
     ::setsid();
@@ -379,11 +397,19 @@ void ensure_responder() {
       ::dup2(null, 1);
       ::dup2(null, 2);
     }
+    // The write end survives exec as fd 3 (dup2 clears close-on-exec).
+    ::dup2(ready[1], 3);
+    ::setenv("BERTH_DNS_READY_FD", "3", 1);
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
+  ::close(ready[1]);
   int status = 0;
   ::waitpid(child, &status, 0);
+  // One byte when it listens; end of file when it exited (or another one serves).
+  pollfd p{ready[0], POLLIN, 0};
+  if (::poll(&p, 1, 2000) != 1) log::warn("the DNS responder did not report ready within 2 s");
+  ::close(ready[0]);
 }
 
 }  // namespace berth::network::dns
