@@ -59,6 +59,11 @@ std::string render_firewall(const NetworkRecord& r) {
           << " oifname != " << br << " masquerade\n";
     // A published port reached from the host's loopback: the container must answer the bridge.
     out << "    oifname " << br << " ip saddr 127.0.0.0/8 masquerade\n";
+    // A container reaching another one through a published port (hairpin): without this the
+    // answer would go straight back over the bridge, from an address the asker never called.
+    for (const auto& s : r.subnets)
+      if (s.subnet.is_v4())
+        out << "    oifname " << br << " ip saddr " << s.subnet.str() << " ct status dnat masquerade\n";
   }
   out << "  }\n";
 

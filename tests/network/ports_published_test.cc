@@ -65,6 +65,10 @@ TEST_F(Published, PortAnswersOnLoopbackAndFromAnotherHost) {
   EXPECT_EQ(tcp_fetch({}, "127.0.0.1", random), "eighty-one");
   EXPECT_EQ(tcp_fetch(other.path(), other.host_ip(), fixed), "eighty");
   EXPECT_EQ(tcp_fetch(other.path(), other.host_ip(), random), "eighty-one");
+  // Another container of the network, through the published port on the host (hairpin NAT).
+  auto peer = netlink::Netns::create(name("pp"));
+  attach("peer", peer, net.spec.name);
+  EXPECT_EQ(tcp_fetch(peer.path(), net.subnet_v4()->gateway.str(), fixed), "eighty");
 
   // The same port again is in use (by berth), refused before anything is made.
   auto second = netlink::Netns::create(name("p2"));
