@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 
 #include "util/error.h"
@@ -88,15 +89,23 @@ std::string render_firewall_removal(const NetworkRecord& r) {
 }
 
 void run_nft(const std::string& script) {
-  std::unique_ptr<nft_ctx, decltype(&nft_ctx_free)> ctx(nft_ctx_new(NFT_CTX_DEFAULT), nft_ctx_free);
-  if (!ctx) throw Error("cannot start libnftables");
-  nft_ctx_buffer_output(ctx.get());
-  nft_ctx_buffer_error(ctx.get());
+  // One context for the process: a fresh one pays 5-20 ms to build its caches on first use,
+  // a warm one runs a table rewrite in well under a millisecond.
+  static std::mutex mutex;
+  static std::unique_ptr<nft_ctx, decltype(&nft_ctx_free)> ctx(nullptr, nft_ctx_free);
+  std::lock_guard lock(mutex);
+  if (!ctx) {
+    ctx.reset(nft_ctx_new(NFT_CTX_DEFAULT));
+    if (!ctx) throw Error("cannot start libnftables");
+    nft_ctx_buffer_output(ctx.get());
+    nft_ctx_buffer_error(ctx.get());
+  }
   if (nft_run_cmd_from_buffer(ctx.get(), script.c_str()) != 0) {
     std::string err = nft_ctx_get_error_buffer(ctx.get());
     throw Error("nftables refused berth's rules: " + err,
                 "is the nf_tables module available, and are you root?");
   }
+  nft_ctx_get_output_buffer(ctx.get());  // reading a buffer empties it for the next command
 }
 
 void apply_firewall(const NetworkRecord& r) { run_nft(render_firewall(r)); }

@@ -1,10 +1,14 @@
 #include "network/dns/table.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "network/dns/wire.h"
+#include "util/error.h"
 #include "util/fs.h"
 #include "util/paths.h"
 
@@ -111,8 +115,18 @@ Table table_from_json(const std::string& text) {
 std::filesystem::path table_path() { return paths::run_root() / "dns" / "records.json"; }
 
 void publish_table(const std::vector<NetworkRecord>& records) {
-  std::filesystem::create_directories(table_path().parent_path());
-  fs::write_file_atomic(table_path(), to_json(table_from_records(records)));
+  // The table lives under the run root (tmpfs, rebuilt from the records after a reboot): a
+  // rename is all readers need; an fsync would only add ~10 ms to every attach and detach.
+  auto path = table_path();
+  std::filesystem::create_directories(path.parent_path());
+  auto tmp = path;
+  tmp += ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << to_json(table_from_records(records));
+    if (!out.flush()) throw Error("cannot write " + tmp.string());
+  }
+  std::filesystem::rename(tmp, path);
 }
 
 }  // namespace berth::network::dns
