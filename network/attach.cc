@@ -110,6 +110,9 @@ AttachResult attach(const AttachSpec& spec) {
 
   netlink::Socket host;
   NetnsFd netns(spec.netns);
+  // The name is berth's own (a hash of state root, network and container): one that exists is
+  // left from an attach that died half-way, with no record. Take it away.
+  netlink::delete_link(host, res.host_veth);
   netlink::VethSpec veth{res.host_veth, spec.ifname, netns.get(), netlink::link_index(host, r.bridge),
                          r.mtu, spec.mac};
   netlink::create_veth(host, veth);
