@@ -26,7 +26,6 @@ void write_port_rules(std::ostream& out, const NetworkRecord& r) {
   for (const auto& [id, a] : r.attachments) {
     if (a.ipv4.empty()) continue;
     for (const PublishedPort& p : a.ports) {
-      if (p.host_ip.find(':') != std::string::npos) continue;  // IPv6 host addresses: not yet
       out << "    " << destination_match(p) << " " << p.protocol << " dport " << p.host_port
           << " dnat ip to " << a.ipv4 << ":" << p.container_port << "\n";
     }
