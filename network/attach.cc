@@ -49,7 +49,7 @@ std::optional<IpAddress> wanted_address(const std::string& text, const std::stri
   return IpAddress::parse_or_throw(text, what);
 }
 
-// Makes the interfaces of an attachment; the returned guard deletes them unless kept.
+// Addresses, links up, loopback and default route inside the container's namespace.
 void configure_container_end(const AttachSpec& spec, const NetworkRecord& r, const AttachResult& res) {
   auto inner = netlink::Socket::in_netns(spec.netns);
   if (res.ipv4) netlink::add_address(inner, spec.ifname, *res.ipv4, res.prefix4);

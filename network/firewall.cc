@@ -56,7 +56,7 @@ std::string render_firewall(const NetworkRecord& r) {
   if (!r.spec.internal) {
     for (const auto& s : r.subnets)
       out << "    " << (s.subnet.is_v4() ? "ip" : "ip6") << " saddr " << s.subnet.str()
-          << " oifname != " << br << " masquerade\n";
+          << " oifname != { " << br << ", \"lo\" } masquerade\n";  // not what stays on the host
     // A published port reached from the host's loopback: the container must answer the bridge.
     out << "    oifname " << br << " ip saddr 127.0.0.0/8 masquerade\n";
     // A container reaching another one through a published port (hairpin): without this the

@@ -253,6 +253,14 @@ NetworkRecord repair_network(const std::string& name) {
     changed = true;
   }
   if (!netlink::link_exists(sock, r.bridge)) {
+    // While the bridge was gone, something else may have taken its subnet.
+    for (const auto& route : netlink::route_destinations(sock, AF_INET))
+      for (const auto& s : r.subnets)
+        if (s.subnet.is_v4() && route.overlaps(s.subnet))
+          throw Error("network \"" + name + "\": its subnet " + s.subnet.str() +
+                          " is now used by a route to " + route.str(),
+                      "remove what took the subnet, or remove the network (`berth network rm " +
+                          name + "`) and create it again");
     make_bridge(sock, r);
     // The veths outlived the old bridge as loose ports: put them on the new one.
     int index = netlink::link_index(sock, r.bridge);

@@ -131,6 +131,7 @@ Bytes answer(Shared& shared, const Bytes& msg, const IpAddress& asker, const IpA
   uint16_t upstream_port = 53;
   {
     std::lock_guard lock(shared.mutex);
+    if (!shared.table.may_ask(asker)) return build_response(*q, {}, kRefused);
     found = shared.table.lookup(q->name, asker, local);
     upstream = shared.upstream;
     upstream_port = shared.upstream_port;
@@ -285,7 +286,7 @@ class Server {
     bool local_answer = false;
     if (q) {
       std::lock_guard lock(shared_->mutex);
-      local_answer = shared_->table.lookup(q->name, asker, local).in_scope;
+      local_answer = !shared_->table.may_ask(asker) || shared_->table.lookup(q->name, asker, local).in_scope;
     }
     if (local_answer || !q) {
       Bytes reply = answer(*shared_, msg, asker, local);

@@ -43,6 +43,11 @@ int ask_rcode(const std::string& server, const std::string& name) {
   q.insert(q.end(), name.begin(), name.end());
   q.insert(q.end(), {0, 0, 1, 0, 1});
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  // Ask from the bridge's own address: the responder serves only berth networks' addresses.
+  sockaddr_in self{};
+  self.sin_family = AF_INET;
+  ::inet_pton(AF_INET, server.c_str(), &self.sin_addr);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&self), sizeof self);
   sockaddr_in sa{};
   sa.sin_family = AF_INET;
   sa.sin_port = htons(53);

@@ -34,7 +34,7 @@ TEST(Firewall, PublishedPortsMasqueradeAndIsolation) {
   auto s = render_firewall(sample(false));
   EXPECT_TRUE(has(s, "fib daddr type local tcp dport 8080 dnat ip to 10.7.0.2:80")) << s;
   EXPECT_TRUE(has(s, "ip daddr 127.0.0.1 udp dport 5353 dnat ip to 10.7.0.2:53")) << s;
-  EXPECT_TRUE(has(s, "ip saddr 10.7.0.0/24 oifname != \"berth-front\" masquerade")) << s;
+  EXPECT_TRUE(has(s, "ip saddr 10.7.0.0/24 oifname != { \"berth-front\", \"lo\" } masquerade")) << s;
   EXPECT_TRUE(has(s, "oifname \"berth-front\" ip saddr 127.0.0.0/8 masquerade")) << s;
   EXPECT_TRUE(has(s, "ct status dnat accept")) << s;
   // Port rules in both the prerouting and the output hook.

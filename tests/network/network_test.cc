@@ -162,7 +162,11 @@ TEST_F(NetworkCreate, PruneRemovesOnlyUnused) {
 }
 
 TEST_F(NetworkCreate, RepairAfterTheBridgeAndANamespaceVanished) {
-  auto net = create_network(spec("rep"));
+  // A subnet of its own: while the bridge is gone, the default pools would hand its subnet to a
+  // test running beside this one.
+  NetworkSpec s = spec("rep");
+  s.ipam = {{"10.243." + std::to_string(::getpid() % 250) + ".0/24", "", "", {}}};
+  auto net = create_network(s);
   auto kept = netlink::Netns::create(name("kept"));
   attach("kept", kept, net.spec.name);
   {
@@ -173,7 +177,7 @@ TEST_F(NetworkCreate, RepairAfterTheBridgeAndANamespaceVanished) {
   // What a reboot does to /run and the kernel, the records under the state root survive.
   netlink::delete_link(host, net.bridge);
   remove_firewall(net);
-  auto r = ensure_network(spec("rep"));
+  auto r = ensure_network(s);
   EXPECT_TRUE(netlink::link_exists(host, r.bridge));
   EXPECT_TRUE(nft_table_exists(firewall_table_name(r)));
   EXPECT_FALSE(r.attachments.count("gone"));
