@@ -30,6 +30,10 @@ void serve(ResponderOptions options);
 // The nameservers of a resolv.conf text (pure).
 std::vector<IpAddress> nameservers(const std::string& resolv_conf);
 
+// The lock a running responder holds: paths::run_root()/dns/responder.lock.
+std::filesystem::path responder_lock_path();
+
+// Starting the responder process (launcher.cc).
 // How to start the responder as a process (the berth binary's hidden `__dns` mode). Until it is
 // set, ensure_responder() does nothing: a library user runs serve() itself.
 void set_responder_command(std::vector<std::string> argv);

@@ -15,7 +15,7 @@ using berth::test::NetworkTest;
 namespace {
 // Waits (up to `seconds`) for the responder to let go of its lock, that is, to exit.
 bool wait_for_responder_exit(int seconds) {
-  auto path = berth::paths::run_root() / "dns" / "responder.lock";
+  auto path = dns::responder_lock_path();
   int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return true;
   struct sigaction sa {};
