@@ -15,21 +15,28 @@ namespace berth::network {
 namespace {
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
-// The match for packets that a published port concerns: to its host address, or to any address
-// of this host when it names none.
-std::string destination_match(const PublishedPort& p) {
-  if (p.host_ip.empty() || p.host_ip == "0.0.0.0") return "fib daddr type local";
-  return "ip daddr " + p.host_ip;
+// One DNAT rule: packets of `family` ("ip"/"ip6") for the host port, to the container's address.
+void write_dnat(std::ostream& out, const PublishedPort& p, const std::string& family,
+                const std::string& container) {
+  std::string match = p.host_ip.empty() || p.host_ip == "0.0.0.0"
+                          ? "meta nfproto " + std::string(family == "ip" ? "ipv4" : "ipv6") +
+                                " fib daddr type local"  // every address of this host
+                          : family + " daddr " + p.host_ip;
+  std::string to = family == "ip" ? container : "[" + container + "]";
+  out << "    " << match << " " << p.protocol << " dport " << p.host_port << " dnat " << family
+      << " to " << to << ":" << p.container_port << "\n";
 }
 
+// Published ports: IPv4 to the container's IPv4 address; IPv6 (on every address, or an IPv6
+// host_ip) to its IPv6 address when it has one.
 void write_port_rules(std::ostream& out, const NetworkRecord& r) {
-  for (const auto& [id, a] : r.attachments) {
-    if (a.ipv4.empty()) continue;
+  for (const auto& [id, a] : r.attachments)
     for (const PublishedPort& p : a.ports) {
-      out << "    " << destination_match(p) << " " << p.protocol << " dport " << p.host_port
-          << " dnat ip to " << a.ipv4 << ":" << p.container_port << "\n";
+      bool v6_host = p.host_ip.find(':') != std::string::npos;
+      bool any_host = p.host_ip.empty() || p.host_ip == "0.0.0.0";
+      if (!v6_host && !a.ipv4.empty()) write_dnat(out, p, "ip", a.ipv4);
+      if ((v6_host || any_host) && !a.ipv6.empty()) write_dnat(out, p, "ip6", a.ipv6);
     }
-  }
 }
 }  // namespace
 

@@ -69,9 +69,6 @@ std::vector<PortRequest> expand_port_spec(const PortSpec& s) {
   if (s.protocol != "tcp" && s.protocol != "udp")
     throw Error("port " + describe(s) + ": protocol \"" + s.protocol + "\" is not supported",
                 "use tcp or udp");
-  if (s.host_ip.find(':') != std::string::npos)
-    throw Error("port " + describe(s) + ": publishing on an IPv6 host address is not supported yet",
-                "publish on an IPv4 address, or leave host_ip out (every IPv4 address of the host)");
   if (s.container_start == 0)
     throw Error("port " + describe(s) + ": no container port", "name the port the container listens on");
   uint16_t c_end = s.container_end ? s.container_end : s.container_start;
