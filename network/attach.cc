@@ -83,6 +83,11 @@ AttachResult attach(const AttachSpec& spec) {
                     spec.network,
                 "internal networks have no way in or out; publish on another network");
   std::string where = "container " + spec.container + " on network " + spec.network;
+  for (const auto& p : res.ports)
+    if (p.host_ip.find(':') != std::string::npos && !r.subnet_v6())
+      throw Error(where + ": port " + std::to_string(p.host_port) + " is published on IPv6 address " +
+                      p.host_ip + ", but the network has no IPv6",
+                  "set enable_ipv6 on the network, or publish on an IPv4 address");
   auto want4 = wanted_address(spec.ipv4, where + ": ipv4_address");
   auto want6 = wanted_address(spec.ipv6, where + ": ipv6_address");
   if (want4 && !want4->is_v4())
