@@ -39,6 +39,7 @@ int run(int argc, char** argv) {
   GlobalOptions global;
   add_global_flags(app, global);
   add_version_verb(app, global);
+  add_dns_responder_mode(app);
   add_network_verbs(app, global);
 
   try {

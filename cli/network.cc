@@ -1,12 +1,8 @@
-// `berth network ls|inspect|create|rm|prune`, and the hidden `__dns` mode that runs the service
-// DNS responder.
-#include <unistd.h>
-
+// `berth network ls|inspect|create|rm|prune`.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/verbs.h"
-#include "network/dns/responder.h"
 #include "network/network.h"
 #include "util/error.h"
 
@@ -195,11 +191,6 @@ void add_prune(CLI::App& net) {
   });
 }
 
-std::string self_exe() {
-  char buf[4096];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
-}
 }  // namespace
 
 void add_network_verbs(CLI::App& app, const GlobalOptions&) {
@@ -210,15 +201,6 @@ void add_network_verbs(CLI::App& app, const GlobalOptions&) {
   add_create(*net);
   add_rm(*net);
   add_prune(*net);
-
-  // The responder is this binary in another mode; attach() starts it when it is not running.
-  if (auto exe = self_exe(); !exe.empty()) network::dns::set_responder_command({exe, "__dns"});
-  auto* dns = app.add_subcommand("__dns", "Run the service DNS responder (internal)");
-  dns->group("");  // hidden from --help
-  set_action(dns, [] {
-    network::dns::serve({});
-    return 0;
-  });
 }
 
 }  // namespace berth::cli

@@ -15,7 +15,9 @@ using Action = std::function<int()>;
 void set_action(CLI::App* sub, Action action);
 
 void add_version_verb(CLI::App& app, const GlobalOptions& global);
-// berth network ls|inspect|create|rm|prune, and the hidden __dns responder mode.
+// berth __dns, the DNS responder process (cli/dns_responder.cc).
+void add_dns_responder_mode(CLI::App& app);
+// berth network ls|inspect|create|rm|prune (cli/network.cc).
 void add_network_verbs(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace berth::cli
