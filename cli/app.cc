@@ -46,6 +46,7 @@ int run(int argc, char** argv) {
   add_ps_verb(app, global);
   add_volume_verbs(app, global);
   add_image_verbs(app, global);
+  add_network_verbs(app, global);
 
   try {
     app.parse(argc, argv);

@@ -27,5 +27,7 @@ void add_ps_verb(CLI::App& app, const GlobalOptions& global);
 void add_volume_verbs(CLI::App& app, const GlobalOptions& global);
 // berth image ls|rm|inspect|tag|prune|import|save|load|pull|push, berth login|logout.
 void add_image_verbs(CLI::App& app, const GlobalOptions& global);
+// berth network ls|inspect|create|rm|prune (cli/network.cc).
+void add_network_verbs(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace berth::cli

@@ -49,7 +49,7 @@ std::optional<IpAddress> wanted_address(const std::string& text, const std::stri
   return IpAddress::parse_or_throw(text, what);
 }
 
-// Makes the interfaces of an attachment; the returned guard deletes them unless kept.
+// Addresses, links up, loopback and default route inside the container's namespace.
 void configure_container_end(const AttachSpec& spec, const NetworkRecord& r, const AttachResult& res) {
   auto inner = netlink::Socket::in_netns(spec.netns);
   if (res.ipv4) netlink::add_address(inner, spec.ifname, *res.ipv4, res.prefix4);
@@ -83,6 +83,11 @@ AttachResult attach(const AttachSpec& spec) {
                     spec.network,
                 "internal networks have no way in or out; publish on another network");
   std::string where = "container " + spec.container + " on network " + spec.network;
+  for (const auto& p : res.ports)
+    if (p.host_ip.find(':') != std::string::npos && !r.subnet_v6())
+      throw Error(where + ": port " + std::to_string(p.host_port) + " is published on IPv6 address " +
+                      p.host_ip + ", but the network has no IPv6",
+                  "set enable_ipv6 on the network, or publish on an IPv4 address");
   auto want4 = wanted_address(spec.ipv4, where + ": ipv4_address");
   auto want6 = wanted_address(spec.ipv6, where + ": ipv6_address");
   if (want4 && !want4->is_v4())
@@ -110,6 +115,9 @@ AttachResult attach(const AttachSpec& spec) {
 
   netlink::Socket host;
   NetnsFd netns(spec.netns);
+  // The name is berth's own (a hash of state root, network and container): one that exists is
+  // left from an attach that died half-way, with no record. Take it away.
+  netlink::delete_link(host, res.host_veth);
   netlink::VethSpec veth{res.host_veth, spec.ifname, netns.get(), netlink::link_index(host, r.bridge),
                          r.mtu, spec.mac};
   netlink::create_veth(host, veth);

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 
 #include "util/error.h"
@@ -14,22 +15,28 @@ namespace berth::network {
 namespace {
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
-// The match for packets that a published port concerns: to its host address, or to any address
-// of this host when it names none.
-std::string destination_match(const PublishedPort& p) {
-  if (p.host_ip.empty() || p.host_ip == "0.0.0.0") return "fib daddr type local";
-  return "ip daddr " + p.host_ip;
+// One DNAT rule: packets of `family` ("ip"/"ip6") for the host port, to the container's address.
+void write_dnat(std::ostream& out, const PublishedPort& p, const std::string& family,
+                const std::string& container) {
+  std::string match = p.host_ip.empty() || p.host_ip == "0.0.0.0"
+                          ? "meta nfproto " + std::string(family == "ip" ? "ipv4" : "ipv6") +
+                                " fib daddr type local"  // every address of this host
+                          : family + " daddr " + p.host_ip;
+  std::string to = family == "ip" ? container : "[" + container + "]";
+  out << "    " << match << " " << p.protocol << " dport " << p.host_port << " dnat " << family
+      << " to " << to << ":" << p.container_port << "\n";
 }
 
+// Published ports: IPv4 to the container's IPv4 address; IPv6 (on every address, or an IPv6
+// host_ip) to its IPv6 address when it has one.
 void write_port_rules(std::ostream& out, const NetworkRecord& r) {
-  for (const auto& [id, a] : r.attachments) {
-    if (a.ipv4.empty()) continue;
+  for (const auto& [id, a] : r.attachments)
     for (const PublishedPort& p : a.ports) {
-      if (p.host_ip.find(':') != std::string::npos) continue;  // IPv6 host addresses: not yet
-      out << "    " << destination_match(p) << " " << p.protocol << " dport " << p.host_port
-          << " dnat ip to " << a.ipv4 << ":" << p.container_port << "\n";
+      bool v6_host = p.host_ip.find(':') != std::string::npos;
+      bool any_host = p.host_ip.empty() || p.host_ip == "0.0.0.0";
+      if (!v6_host && !a.ipv4.empty()) write_dnat(out, p, "ip", a.ipv4);
+      if ((v6_host || any_host) && !a.ipv6.empty()) write_dnat(out, p, "ip6", a.ipv6);
     }
-  }
 }
 }  // namespace
 
@@ -56,9 +63,14 @@ std::string render_firewall(const NetworkRecord& r) {
   if (!r.spec.internal) {
     for (const auto& s : r.subnets)
       out << "    " << (s.subnet.is_v4() ? "ip" : "ip6") << " saddr " << s.subnet.str()
-          << " oifname != " << br << " masquerade\n";
+          << " oifname != { " << br << ", \"lo\" } masquerade\n";  // not what stays on the host
     // A published port reached from the host's loopback: the container must answer the bridge.
     out << "    oifname " << br << " ip saddr 127.0.0.0/8 masquerade\n";
+    // A container reaching another one through a published port (hairpin): without this the
+    // answer would go straight back over the bridge, from an address the asker never called.
+    for (const auto& s : r.subnets)
+      if (s.subnet.is_v4())
+        out << "    oifname " << br << " ip saddr " << s.subnet.str() << " ct status dnat masquerade\n";
   }
   out << "  }\n";
 
@@ -83,15 +95,23 @@ std::string render_firewall_removal(const NetworkRecord& r) {
 }
 
 void run_nft(const std::string& script) {
-  std::unique_ptr<nft_ctx, decltype(&nft_ctx_free)> ctx(nft_ctx_new(NFT_CTX_DEFAULT), nft_ctx_free);
-  if (!ctx) throw Error("cannot start libnftables");
-  nft_ctx_buffer_output(ctx.get());
-  nft_ctx_buffer_error(ctx.get());
+  // One context for the process: a fresh one pays 5-20 ms to build its caches on first use,
+  // a warm one runs a table rewrite in well under a millisecond.
+  static std::mutex mutex;
+  static std::unique_ptr<nft_ctx, decltype(&nft_ctx_free)> ctx(nullptr, nft_ctx_free);
+  std::lock_guard lock(mutex);
+  if (!ctx) {
+    ctx.reset(nft_ctx_new(NFT_CTX_DEFAULT));
+    if (!ctx) throw Error("cannot start libnftables");
+    nft_ctx_buffer_output(ctx.get());
+    nft_ctx_buffer_error(ctx.get());
+  }
   if (nft_run_cmd_from_buffer(ctx.get(), script.c_str()) != 0) {
     std::string err = nft_ctx_get_error_buffer(ctx.get());
     throw Error("nftables refused berth's rules: " + err,
                 "is the nf_tables module available, and are you root?");
   }
+  nft_ctx_get_output_buffer(ctx.get());  // reading a buffer empties it for the next command
 }
 
 void apply_firewall(const NetworkRecord& r) { run_nft(render_firewall(r)); }

@@ -147,6 +147,21 @@ std::vector<SubnetState> plan_subnets(const NetworkSpec& spec, std::vector<Cidr>
   return out;
 }
 
+// The bridge of a record, addressed and up, with the kernel settings its traffic needs.
+void make_bridge(const netlink::Socket& sock, const NetworkRecord& r) {
+  netlink::create_bridge(sock, r.bridge, r.mtu, bridge_mac(r.id));
+  netlink::LinkGuard bridge(sock, r.bridge);
+  for (const auto& s : r.subnets) netlink::add_address(sock, r.bridge, s.gateway, s.subnet.prefix());
+  netlink::set_link_up(sock, r.bridge);
+  // A published port reached through 127.0.0.1 is routed onto the bridge with a loopback source.
+  enable_sysctl("net/ipv4/conf/" + r.bridge + "/route_localnet");
+  if (!r.spec.internal) {
+    enable_sysctl("net/ipv4/ip_forward");
+    if (r.subnet_v6()) enable_sysctl("net/ipv6/conf/all/forwarding");
+  }
+  bridge.keep();
+}
+
 void publish_dns(const Store& store) { dns::publish_table(store.all()); }
 
 void remove_locked(const Store& store, const NetworkRecord& r) {
@@ -199,16 +214,8 @@ NetworkRecord create_network(const NetworkSpec& spec) {
   r.created = now_rfc3339();
 
   // Everything checked; now make it, undoing on failure.
-  netlink::create_bridge(sock, r.bridge, r.mtu, bridge_mac(r.id));
+  make_bridge(sock, r);
   netlink::LinkGuard bridge(sock, r.bridge);
-  for (const auto& s : r.subnets) netlink::add_address(sock, r.bridge, s.gateway, s.subnet.prefix());
-  netlink::set_link_up(sock, r.bridge);
-  // A published port reached through 127.0.0.1 is routed onto the bridge with a loopback source.
-  enable_sysctl("net/ipv4/conf/" + r.bridge + "/route_localnet");
-  if (!r.spec.internal) {
-    enable_sysctl("net/ipv4/ip_forward");
-    if (r.subnet_v6()) enable_sysctl("net/ipv6/conf/all/forwarding");
-  }
   apply_firewall(r);
   try {
     store.save(r);
@@ -223,8 +230,48 @@ NetworkRecord create_network(const NetworkSpec& spec) {
 }
 
 NetworkRecord ensure_network(const NetworkSpec& spec) {
-  if (auto existing = find_network(spec.name)) return *existing;
+  if (find_network(spec.name)) return repair_network(spec.name);
   return create_network(spec);
+}
+
+NetworkRecord repair_network(const std::string& name) {
+  auto host_lock = host_network_lock();
+  Store store;
+  NetworkRecord r = store.get(name);
+  netlink::Socket sock;
+  bool changed = false;
+  // Attachments whose namespace or veth is gone (a reboot, a crash) give their addresses back.
+  for (auto it = r.attachments.begin(); it != r.attachments.end();) {
+    const Attachment& a = it->second;
+    if (std::filesystem::exists(a.netns) && netlink::link_exists(sock, a.host_veth)) {
+      ++it;
+      continue;
+    }
+    netlink::delete_link(sock, a.host_veth);
+    for (auto& s : r.subnets) release(s, it->first);
+    it = r.attachments.erase(it);
+    changed = true;
+  }
+  if (!netlink::link_exists(sock, r.bridge)) {
+    // While the bridge was gone, something else may have taken its subnet.
+    for (const auto& route : netlink::route_destinations(sock, AF_INET))
+      for (const auto& s : r.subnets)
+        if (s.subnet.is_v4() && route.overlaps(s.subnet))
+          throw Error("network \"" + name + "\": its subnet " + s.subnet.str() +
+                          " is now used by a route to " + route.str(),
+                      "remove what took the subnet, or remove the network (`berth network rm " +
+                          name + "`) and create it again");
+    make_bridge(sock, r);
+    // The veths outlived the old bridge as loose ports: put them on the new one.
+    int index = netlink::link_index(sock, r.bridge);
+    for (const auto& [id, a] : r.attachments) netlink::set_master(sock, a.host_veth, index);
+    changed = true;
+  }
+  if (!changed) return r;
+  apply_firewall(r);
+  store.save(r);
+  publish_dns(store);
+  return r;
 }
 
 void remove_network(const std::string& name) {

@@ -13,8 +13,11 @@ namespace berth::network {
 // Creates the network. For an external network, returns the record of the existing one and
 // creates nothing; throws when it does not exist. Throws when a network of that name exists.
 NetworkRecord create_network(const NetworkSpec& spec);
-// The existing network of that name, or a new one made from `spec`.
+// The existing network of that name (repaired, see below), or a new one made from `spec`.
 NetworkRecord ensure_network(const NetworkSpec& spec);
+// Brings a recorded network back in line with its record after a reboot or a crash: re-creates
+// a missing bridge and its rules, and forgets attachments whose namespace or veth is gone.
+NetworkRecord repair_network(const std::string& name);
 // Removes bridge, rules, allocations and record. Throws when containers are still attached.
 void remove_network(const std::string& name);
 std::vector<NetworkRecord> list_networks();

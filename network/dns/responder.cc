@@ -7,11 +7,11 @@
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <memory>
 #include <cstring>
 #include <map>
@@ -24,18 +24,12 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/log.h"
-#include "util/paths.h"
 
 namespace berth::network::dns {
 
 namespace {
 
-std::filesystem::path lock_path() { return paths::run_root() / "dns" / "responder.lock"; }
 
-std::vector<std::string>& command() {
-  static std::vector<std::string> argv;
-  return argv;
-}
 
 // A socket address for `ip`:`port`, and its length.
 socklen_t make_sockaddr(const IpAddress& ip, uint16_t port, sockaddr_storage& out) {
@@ -130,6 +124,7 @@ Bytes answer(Shared& shared, const Bytes& msg, const IpAddress& asker, const IpA
   uint16_t upstream_port = 53;
   {
     std::lock_guard lock(shared.mutex);
+    if (!shared.table.may_ask(asker)) return build_response(*q, {}, kRefused);
     found = shared.table.lookup(q->name, asker, local);
     upstream = shared.upstream;
     upstream_port = shared.upstream_port;
@@ -192,6 +187,11 @@ class Server {
                             IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF) < 0)
       throw Error("dns: cannot watch " + dir.string() + ": " + std::strerror(errno));
     if (!reload()) return;
+    if (options_.ready_fd >= 0) {
+      (void)!::write(options_.ready_fd, "1", 1);
+      ::close(options_.ready_fd);
+      options_.ready_fd = -1;
+    }
     while (true) {
       std::vector<pollfd> fds{{inotify_, POLLIN, 0}};
       if (options_.stop_fd >= 0) fds.push_back({options_.stop_fd, POLLIN, 0});
@@ -279,7 +279,7 @@ class Server {
     bool local_answer = false;
     if (q) {
       std::lock_guard lock(shared_->mutex);
-      local_answer = shared_->table.lookup(q->name, asker, local).in_scope;
+      local_answer = !shared_->table.may_ask(asker) || shared_->table.lookup(q->name, asker, local).in_scope;
     }
     if (local_answer || !q) {
       Bytes reply = answer(*shared_, msg, asker, local);
@@ -334,13 +334,18 @@ std::vector<IpAddress> nameservers(const std::string& resolv_conf) {
 
 void serve(ResponderOptions options) {
   if (options.table.empty()) options.table = table_path();
+  if (const char* ready = std::getenv("BERTH_DNS_READY_FD"); ready && options.ready_fd < 0) {
+    options.ready_fd = std::atoi(ready);
+    ::unsetenv("BERTH_DNS_READY_FD");
+  }
   if (options.upstream.empty())
     options.upstream = nameservers(fs::read_file_if_exists("/etc/resolv.conf").value_or(""));
-  std::filesystem::create_directories(lock_path().parent_path());
-  int lock = ::open(lock_path().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock < 0) throw Error("dns: cannot open " + lock_path().string() + ": " + std::strerror(errno));
+  std::filesystem::create_directories(responder_lock_path().parent_path());
+  int lock = ::open(responder_lock_path().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock < 0) throw Error("dns: cannot open " + responder_lock_path().string() + ": " + std::strerror(errno));
   if (::flock(lock, LOCK_EX | LOCK_NB) != 0) {
     ::close(lock);
+    if (options.ready_fd >= 0) ::close(options.ready_fd);  // the one serving is ready
     return;  // another responder serves this run root
   }
   try {
@@ -350,40 +355,6 @@ void serve(ResponderOptions options) {
     throw;
   }
   ::close(lock);
-}
-
-void set_responder_command(std::vector<std::string> argv) { command() = std::move(argv); }
-
-bool responder_running() {
-  int fd = ::open(lock_path().c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) return false;
-  bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
-  ::close(fd);
-  return !free;
-}
-
-void ensure_responder() {
-  if (command().empty() || responder_running()) return;
-  std::vector<char*> argv;
-  for (auto& a : command()) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t child = ::fork();
-  if (child < 0) throw Error(std::string("cannot start the DNS responder: ") + std::strerror(errno));
-  if (child == 0) {
-    // Detach twice: the responder is nobody's child and outlives this command.
-    ::setsid();
-    if (::fork() != 0) ::_exit(0);
-    int null = ::open("/dev/null", O_RDWR);
-    if (null >= 0) {
-      ::dup2(null, 0);
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-    }
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(child, &status, 0);
 }
 
 }  // namespace berth::network::dns

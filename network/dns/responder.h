@@ -18,6 +18,9 @@ struct ResponderOptions {
   uint16_t upstream_port = 53;
   int stop_fd = -1;                           // readable: stop (for running on a thread)
   bool exit_when_empty = true;                // stop when no network is left in the table
+  // Written to and closed once the responder listens (default: $BERTH_DNS_READY_FD, which
+  // ensure_responder() sets for the process it starts).
+  int ready_fd = -1;
 };
 
 // Serves until stopped. Holds the run root's responder lock while it serves, so that a second
@@ -27,10 +30,15 @@ void serve(ResponderOptions options);
 // The nameservers of a resolv.conf text (pure).
 std::vector<IpAddress> nameservers(const std::string& resolv_conf);
 
+// The lock a running responder holds: paths::run_root()/dns/responder.lock.
+std::filesystem::path responder_lock_path();
+
+// Starting the responder process (launcher.cc).
 // How to start the responder as a process (the berth binary's hidden `__dns` mode). Until it is
 // set, ensure_responder() does nothing: a library user runs serve() itself.
 void set_responder_command(std::vector<std::string> argv);
-// Starts the responder process unless one is running for this run root.
+// Starts the responder process unless one is running for this run root, and waits (up to two
+// seconds) until it listens.
 void ensure_responder();
 // Whether a responder holds the lock of this run root.
 bool responder_running();

@@ -20,6 +20,7 @@ struct Entry {
 struct Network {
   std::string name;
   std::vector<IpAddress> listen;  // the bridge's gateway addresses
+  std::vector<Cidr> subnets;      // who may ask
   std::vector<Entry> entries;
 };
 
@@ -36,6 +37,9 @@ struct Table {
   // with no dot is always in scope: unknown ones get NXDOMAIN rather than going to the host.
   Lookup lookup(const std::string& name, const IpAddress& asker, const IpAddress& local) const;
   std::vector<IpAddress> listen_addresses() const;
+  // Whether `asker` may use the responder at all: an address of a berth network (or the host's
+  // loopback). Anyone else is refused, so that the forwarding is no open resolver.
+  bool may_ask(const IpAddress& asker) const;
 };
 
 Table table_from_records(const std::vector<NetworkRecord>& records);

@@ -19,6 +19,7 @@ inline constexpr uint8_t kFormErr = 1;
 inline constexpr uint8_t kServFail = 2;
 inline constexpr uint8_t kNxDomain = 3;
 inline constexpr uint8_t kNotImp = 4;
+inline constexpr uint8_t kRefused = 5;
 
 using Bytes = std::vector<uint8_t>;
 

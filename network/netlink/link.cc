@@ -93,6 +93,14 @@ void set_link_up(const Socket& sock, const std::string& name) {
   check(rtnl_link_change(sock.get(), link.get(), change.get(), 0), "cannot bring up " + name);
 }
 
+void set_master(const Socket& sock, const std::string& name, int master_index) {
+  auto link = require_link(sock, name);
+  LinkPtr change(rtnl_link_alloc());
+  rtnl_link_set_master(change.get(), master_index);
+  check(rtnl_link_change(sock.get(), link.get(), change.get(), 0),
+        "cannot put " + name + " on its bridge");
+}
+
 bool delete_link(const Socket& sock, const std::string& name) {
   auto link = get_link(sock, name);
   if (!link) return false;

@@ -15,6 +15,8 @@ bool link_exists(const Socket& sock, const std::string& name);
 // The interface index; throws when there is no such link.
 int link_index(const Socket& sock, const std::string& name);
 void set_link_up(const Socket& sock, const std::string& name);
+// Makes `link` a port of the bridge with index `master_index`.
+void set_master(const Socket& sock, const std::string& link, int master_index);
 // Deletes a link; returns false when it was not there.
 bool delete_link(const Socket& sock, const std::string& name);
 

@@ -157,3 +157,22 @@ TEST_F(Attach, DetachReleasesTheAddress) {
   auto again = attach("a2", a, net.spec.name);
   EXPECT_EQ(*again.ipv4, *first.ipv4);
 }
+
+TEST_F(Attach, Ipv6BetweenNamespacesAndTheHost) {
+  NetworkSpec s = spec("v6");
+  s.enable_ipv6 = true;
+  auto net = create_network(s);
+  ASSERT_NE(net.subnet_v6(), nullptr);
+  auto a = netlink::Netns::create(name("6a"));
+  auto b = netlink::Netns::create(name("6b"));
+  auto ra = attach("a", a, net.spec.name, {"alpha"});
+  auto rb = attach("b", b, net.spec.name);
+  ASSERT_TRUE(ra.ipv6 && rb.ipv6);
+  EXPECT_TRUE(net.subnet_v6()->subnet.contains(*rb.ipv6));
+  TcpServer on_b(b.path(), 8600, "over v6");
+  EXPECT_EQ(tcp_fetch(a.path(), rb.ipv6->str(), 8600), "over v6");
+  EXPECT_EQ(tcp_fetch(a.path(), rb.ipv4->str(), 8600), "over v6");
+  // The host reaches the container over the bridge's IPv6 address too.
+  EXPECT_EQ(tcp_fetch({}, rb.ipv6->str(), 8600), "over v6");
+  EXPECT_EQ(find_network(net.spec.name)->attachments.at("a").ipv6, ra.ipv6->str());
+}

@@ -32,9 +32,10 @@ TEST(Firewall, TableIsReplacedAtomically) {
 
 TEST(Firewall, PublishedPortsMasqueradeAndIsolation) {
   auto s = render_firewall(sample(false));
-  EXPECT_TRUE(has(s, "fib daddr type local tcp dport 8080 dnat ip to 10.7.0.2:80")) << s;
+  EXPECT_TRUE(has(s, "meta nfproto ipv4 fib daddr type local tcp dport 8080 dnat ip to 10.7.0.2:80")) << s;
+  EXPECT_FALSE(has(s, "dnat ip6")) << s;  // the container has no IPv6 address
   EXPECT_TRUE(has(s, "ip daddr 127.0.0.1 udp dport 5353 dnat ip to 10.7.0.2:53")) << s;
-  EXPECT_TRUE(has(s, "ip saddr 10.7.0.0/24 oifname != \"berth-front\" masquerade")) << s;
+  EXPECT_TRUE(has(s, "ip saddr 10.7.0.0/24 oifname != { \"berth-front\", \"lo\" } masquerade")) << s;
   EXPECT_TRUE(has(s, "oifname \"berth-front\" ip saddr 127.0.0.0/8 masquerade")) << s;
   EXPECT_TRUE(has(s, "ct status dnat accept")) << s;
   // Port rules in both the prerouting and the output hook.
@@ -52,4 +53,16 @@ TEST(Firewall, InternalNetworksHaveNoWayOut) {
 TEST(Firewall, Removal) {
   EXPECT_EQ(render_firewall_removal(sample(false)),
             "table inet berth-berth-front {}\ndelete table inet berth-berth-front\n");
+}
+
+TEST(Firewall, Ipv6PublishedPorts) {
+  auto r = sample(false);
+  r.attachments["web-1"].ipv6 = "fd00:7::2";
+  r.attachments["web-1"].ports.push_back({"fd00:99::1", 8443, 443, "tcp"});
+  auto s = render_firewall(r);
+  EXPECT_TRUE(has(s, "meta nfproto ipv6 fib daddr type local tcp dport 8080 dnat ip6 to [fd00:7::2]:80")) << s;
+  EXPECT_TRUE(has(s, "ip6 daddr fd00:99::1 tcp dport 8443 dnat ip6 to [fd00:7::2]:443")) << s;
+  EXPECT_FALSE(has(s, "ip daddr fd00:99::1")) << s;
+  // 127.0.0.1 is IPv4 only.
+  EXPECT_FALSE(has(s, "ip6 daddr 127.0.0.1")) << s;
 }

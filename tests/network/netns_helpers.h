@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <thread>
 
@@ -71,8 +72,8 @@ class NetworkTest : public ::testing::Test {
 };
 
 // A socket made inside `netns` (it stays there whatever thread uses it).
-inline int socket_in(const std::filesystem::path& netns, int type) {
-  return network::netlink::run_in_netns(netns, [type] { return ::socket(AF_INET, type | SOCK_CLOEXEC, 0); });
+inline int socket_in(const std::filesystem::path& netns, int type, int family = AF_INET) {
+  return network::netlink::run_in_netns(netns, [type, family] { return ::socket(family, type | SOCK_CLOEXEC, 0); });
 }
 
 inline sockaddr_in v4_addr(const std::string& ip, uint16_t port) {
@@ -83,15 +84,36 @@ inline sockaddr_in v4_addr(const std::string& ip, uint16_t port) {
   return sa;
 }
 
+// An IPv4 or IPv6 socket address for ip:port; `len` gets its size.
+inline sockaddr_storage any_addr(const std::string& ip, uint16_t port, socklen_t& len) {
+  sockaddr_storage ss{};
+  if (ip.find(':') == std::string::npos) {
+    auto sa = v4_addr(ip, port);
+    std::memcpy(&ss, &sa, sizeof sa);
+    len = sizeof sa;
+  } else {
+    sockaddr_in6 sa{};
+    sa.sin6_family = AF_INET6;
+    sa.sin6_port = htons(port);
+    ::inet_pton(AF_INET6, ip.c_str(), &sa.sin6_addr);
+    std::memcpy(&ss, &sa, sizeof sa);
+    len = sizeof sa;
+  }
+  return ss;
+}
+
 // A TCP server in `netns` on `port` that answers each connection with `reply` and closes it.
 class TcpServer {
  public:
   TcpServer(const std::filesystem::path& netns, uint16_t port, std::string reply) : reply_(std::move(reply)) {
-    fd_ = socket_in(netns, SOCK_STREAM);
-    int one = 1;
+    // One IPv6 socket that takes IPv4 connections too.
+    fd_ = socket_in(netns, SOCK_STREAM, AF_INET6);
+    int one = 1, zero = 0;
     ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    auto sa = v4_addr("0.0.0.0", port);
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 || ::listen(fd_, 16) != 0)
+    ::setsockopt(fd_, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+    socklen_t len = 0;
+    auto sa = any_addr("::", port, len);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&sa), len) != 0 || ::listen(fd_, 16) != 0)
       throw std::runtime_error("test server cannot listen");
     ::pipe2(stop_, O_CLOEXEC);
     thread_ = std::thread([this] { serve(); });
@@ -125,10 +147,12 @@ class TcpServer {
 // server sent; "" when the connection failed or did not happen within `timeout_ms`.
 inline std::string tcp_fetch(const std::filesystem::path& netns, const std::string& ip, uint16_t port,
                              int timeout_ms = 1500) {
-  int fd = netns.empty() ? ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0) : socket_in(netns, SOCK_STREAM);
+  socklen_t len = 0;
+  auto sa = any_addr(ip, port, len);
+  int family = sa.ss_family;
+  int fd = netns.empty() ? ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0) : socket_in(netns, SOCK_STREAM, family);
   ::fcntl(fd, F_SETFL, O_NONBLOCK);
-  auto sa = v4_addr(ip, port);
-  int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+  int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&sa), len);
   std::string out;
   if (rc == 0 || errno == EINPROGRESS) {
     pollfd p{fd, POLLIN, 0};

@@ -160,3 +160,32 @@ TEST_F(NetworkCreate, PruneRemovesOnlyUnused) {
   EXPECT_NE(error_of([&] { remove_network(name("p2")); }).find("in use by: c1"), std::string::npos);
   detach("c1", name("p2"));
 }
+
+TEST_F(NetworkCreate, RepairAfterTheBridgeAndANamespaceVanished) {
+  // A subnet of its own: while the bridge is gone, the default pools would hand its subnet to a
+  // test running beside this one.
+  NetworkSpec s = spec("rep");
+  s.ipam = {{"10.243." + std::to_string(::getpid() % 250) + ".0/24", "", "", {}}};
+  auto net = create_network(s);
+  auto kept = netlink::Netns::create(name("kept"));
+  attach("kept", kept, net.spec.name);
+  {
+    auto gone = netlink::Netns::create(name("gone"));
+    attach("gone", gone, net.spec.name);
+  }  // its namespace is gone, and with it both ends of its veth
+  netlink::Socket host;
+  // What a reboot does to /run and the kernel, the records under the state root survive.
+  netlink::delete_link(host, net.bridge);
+  remove_firewall(net);
+  auto r = ensure_network(s);
+  EXPECT_TRUE(netlink::link_exists(host, r.bridge));
+  EXPECT_TRUE(nft_table_exists(firewall_table_name(r)));
+  EXPECT_FALSE(r.attachments.count("gone"));
+  ASSERT_TRUE(r.attachments.count("kept"));
+  EXPECT_EQ(r.subnet_v4()->allocated.size(), 1u);
+  // The kept one is on the new bridge: the host reaches it again.
+  berth::test::TcpServer server(kept.path(), 7070, "still here");
+  EXPECT_EQ(berth::test::tcp_fetch({}, r.attachments.at("kept").ipv4, 7070), "still here");
+  // The same check finds nothing to do the second time.
+  EXPECT_EQ(repair_network(net.spec.name).attachments.size(), 1u);
+}

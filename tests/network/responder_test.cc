@@ -18,10 +18,11 @@ namespace {
 // Sends one UDP query from `netns` to server:53; nullopt when no answer came in time.
 std::optional<dns::Response> ask_udp(const std::filesystem::path& netns, const IpAddress& server,
                                      const std::string& name, uint16_t type, int timeout_ms) {
-  int fd = berth::test::socket_in(netns, SOCK_DGRAM);
-  auto to = berth::test::v4_addr(server.str(), 53);
+  socklen_t len = 0;
+  auto to = berth::test::any_addr(server.str(), 53, len);
+  int fd = berth::test::socket_in(netns, SOCK_DGRAM, to.ss_family);
   auto q = dns::build_query(0x4242, name, type);
-  ::sendto(fd, q.data(), q.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  ::sendto(fd, q.data(), q.size(), 0, reinterpret_cast<sockaddr*>(&to), len);
   pollfd p{fd, POLLIN, 0};
   std::optional<dns::Response> out;
   if (::poll(&p, 1, timeout_ms) == 1) {
@@ -208,6 +209,28 @@ TEST_F(Responder, AnswersReplicasScopesAndForwards) {
   ASSERT_TRUE(two);
   EXPECT_EQ(std::find(two->addresses.begin(), two->addresses.end(), *r1.ipv4), two->addresses.end());
   (void)rc;
+}
+
+TEST_F(Responder, AAAARecordsAndListeningOnTheIpv6Gateway) {
+  NetworkSpec s = spec("d6");
+  s.enable_ipv6 = true;
+  auto net = create_network(s);
+  auto server = netlink::Netns::create(name("d6s"));
+  auto client = netlink::Netns::create(name("d6c"));
+  auto rs = attach("srv", server, net.spec.name, {"six"});
+  attach("cli", client, net.spec.name);
+  ASSERT_TRUE(rs.ipv6);
+  FakeUpstream upstream;
+  ResponderThread responder(upstream.port());
+
+  auto over_v4 = ask_until(client.path(), net.subnet_v4()->gateway, "six", dns::kTypeAAAA, has_answers);
+  ASSERT_TRUE(over_v4);
+  ASSERT_EQ(over_v4->addresses.size(), 1u);
+  EXPECT_EQ(over_v4->addresses[0], *rs.ipv6);
+  auto over_v6 = ask_until(client.path(), net.subnet_v6()->gateway, "six", dns::kTypeA, has_answers);
+  ASSERT_TRUE(over_v6);
+  ASSERT_EQ(over_v6->addresses.size(), 1u);
+  EXPECT_EQ(over_v6->addresses[0], *rs.ipv4);
 }
 
 TEST(ResponderConf, Nameservers) {

@@ -13,11 +13,13 @@ Table sample() {
   Table t;
   t.networks.push_back({"front",
                         {ip("10.1.0.1")},
+                        {*Cidr::parse("10.1.0.0/24")},
                         {{"web-1", {"web", "web-1"}, {ip("10.1.0.2")}},
                          {"web-2", {"web", "web-2", "www"}, {ip("10.1.0.3")}},
                          {"proxy-1", {"proxy"}, {ip("10.1.0.4")}}}});
   t.networks.push_back({"back",
                         {ip("10.2.0.1")},
+                        {*Cidr::parse("10.2.0.0/24")},
                         {{"db-1", {"db"}, {ip("10.2.0.2"), ip("fd00::2")}},
                          {"proxy-1", {"proxy"}, {ip("10.2.0.4")}}}});
   return t;
@@ -77,4 +79,13 @@ TEST(DnsTable, FromRecords) {
   ASSERT_EQ(t.networks.size(), 1u);
   EXPECT_EQ(t.networks[0].listen[0].str(), "10.3.0.1");
   EXPECT_EQ(t.lookup("svc", ip("10.3.0.9"), ip("10.3.0.1")).addresses[0].str(), "10.3.0.2");
+}
+
+TEST(DnsTable, OnlyBerthNetworksAndLoopbackMayAsk) {
+  auto t = table_from_json(to_json(sample()));
+  EXPECT_TRUE(t.may_ask(ip("10.1.0.77")));
+  EXPECT_TRUE(t.may_ask(ip("10.2.0.3")));
+  EXPECT_TRUE(t.may_ask(ip("127.0.0.1")));
+  EXPECT_FALSE(t.may_ask(ip("192.0.2.10")));
+  EXPECT_FALSE(t.may_ask(ip("fd00::9")));
 }

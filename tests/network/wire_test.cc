@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <random>
+
 using namespace berth::network;
 using namespace berth::network::dns;
 
@@ -75,4 +78,33 @@ TEST(DnsWire, CompressedNamesInResponsesAreFollowed) {
 
 TEST(DnsWire, CanonicalName) {
   EXPECT_EQ(canonical_name("Web.Example."), "web.example");
+}
+
+TEST(DnsWire, ArbitraryBytesAreRejectedOrReadNeverOverrun) {
+  // Random messages and random corruptions of real ones: the parsers must stay inside the
+  // buffer (run under ASan to see an overrun as a failure) and never loop.
+  std::mt19937 rng(20261128);
+  Bytes valid = build_response(*parse_query(build_query(3, "web.example", kTypeA)),
+                               {*IpAddress::parse("10.0.0.2"), *IpAddress::parse("10.0.0.3")}, kNoError);
+  size_t parsed = 0;
+  for (int i = 0; i < 20000; ++i) {
+    Bytes msg;
+    if (i % 2 == 0) {
+      msg.resize(rng() % 300);
+      for (auto& b : msg) b = static_cast<uint8_t>(rng());
+    } else {
+      msg = valid;
+      for (int flips = 0; flips < 3; ++flips) msg[rng() % msg.size()] = static_cast<uint8_t>(rng());
+      msg.resize(rng() % (msg.size() + 1));
+    }
+    // Exact-size copies, so that reading one byte too far is a heap overrun ASan sees.
+    auto heap = std::make_unique<uint8_t[]>(msg.size() + 1);
+    std::copy(msg.begin(), msg.end(), heap.get());
+    if (parse_query(heap.get(), msg.size())) ++parsed;
+    if (auto r = parse_response(heap.get(), msg.size())) {
+      ++parsed;
+      EXPECT_LE(r->addresses.size(), msg.size() / 4);
+    }
+  }
+  EXPECT_GT(parsed, 0u);  // some corruptions stay readable: the parsers are not rejecting all
 }
