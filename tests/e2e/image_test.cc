@@ -454,3 +454,27 @@ TEST(ImageE2E, BadLayerInArchiveLeavesNothingBehind) {
   EXPECT_EQ(a.count("layers"), 0u);
   EXPECT_EQ(a.count("tmp"), 0u);
 }
+
+TEST(ImageRegistryE2E, ChunkedUploadAndCrossRepositoryMount) {
+  LocalRegistry registry;
+  Berth a, b;
+  TempDir src;
+  std::string noise(1 << 20, '\0');
+  unsigned x = 777;
+  for (auto& ch : noise) ch = static_cast<char>((x = x * 1103515245 + 12345) >> 16);
+  std::string first = registry.address() + "/one/app:1";
+  EXPECT_OK(a({"image", "import", write_file(src, "n.tar", berth::test::make_tar({{"noise", 'f', noise}})), first}));
+  a.env["BERTH_PUSH_CHUNK_BYTES"] = "100000";  // about 11 PATCH requests for the layer
+  auto r = a({"--progress", "plain", "image", "push", first});
+  EXPECT_OK(r);
+  EXPECT_NE(r.out.find("Pushed"), std::string::npos) << r.out;
+  EXPECT_NE(registry.log().find("PATCH"), std::string::npos);
+  // The same image under another repository: the registry mounts the blobs from the first.
+  std::string second = registry.address() + "/two/app:1";
+  EXPECT_OK(a({"image", "tag", first, second}));
+  r = a({"--progress", "plain", "image", "push", second});
+  EXPECT_OK(r);
+  EXPECT_NE(r.out.find("Mounted from one/app"), std::string::npos) << r.out;
+  EXPECT_OK(b({"image", "pull", second}));
+  EXPECT_EQ(b.layers(), a.layers());
+}
