@@ -62,7 +62,7 @@ Store::Store(stdfs::path root) : root_(std::move(root)) { ensure_layout(); }
 
 void Store::ensure_layout() const {
   std::error_code ec;
-  for (const char* sub : {"blobs/sha256", "layers", "partial", "tmp"}) {
+  for (const char* sub : {"blobs/sha256", "layers", "partial", "locks", "tmp"}) {
     stdfs::create_directories(root_ / sub, ec);
     if (ec)
       throw Error("cannot create the image store at " + root_.string() + ": " + ec.message(),
@@ -111,6 +111,10 @@ std::string Store::read_blob(std::string_view digest) const {
 
 stdfs::path Store::partial_path(std::string_view digest) const {
   return root_ / "partial" / digest_hex(digest);
+}
+
+FileLock Store::blob_lock(std::string_view digest) const {
+  return FileLock(root_ / "locks" / digest_hex(digest), true);
 }
 
 TempDir Store::make_temp_dir(std::string_view purpose) const {
@@ -283,7 +287,7 @@ GcResult Store::collect_garbage() {
     stdfs::remove_all(entry.path(), ec);
     ++result.layers_removed;
   }
-  for (const char* sub : {"partial", "tmp"})
+  for (const char* sub : {"partial", "locks", "tmp"})
     for (const auto& entry : stdfs::directory_iterator(root_ / sub)) stdfs::remove_all(entry.path(), ec);
   return result;
 }

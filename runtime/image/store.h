@@ -4,6 +4,7 @@
 //   blobs/sha256/<hex>          manifests, configs and layer tarballs, by digest
 //   layers/<diff_id hex>/       each layer unpacked once, whiteouts in overlay form
 //   partial/<hex>               downloads in progress (an interrupted pull resumes from here)
+//   locks/<hex>                 flocks of downloads in progress
 //   tmp/                        work dirs; renamed into place only when complete
 //
 // Everything appears by rename, so a crash leaves either nothing or a whole blob/layer, and an
@@ -101,6 +102,9 @@ class Store {
   std::string read_blob(std::string_view digest) const;
 
   std::filesystem::path partial_path(std::string_view digest) const;
+  // Held while a blob is being downloaded, so that two pulls (or two layers of one image with
+  // the same digest) never write the same partial file at once.
+  FileLock blob_lock(std::string_view digest) const;
   // A fresh directory under tmp/, removed unless released.
   TempDir make_temp_dir(std::string_view purpose) const;
 

@@ -478,3 +478,20 @@ TEST(ImageRegistryE2E, ChunkedUploadAndCrossRepositoryMount) {
   EXPECT_OK(b({"image", "pull", second}));
   EXPECT_EQ(b.layers(), a.layers());
 }
+
+TEST(ImageRegistryE2E, RepeatedLayerIsFetchedOnce) {
+  LocalRegistry registry;
+  Berth a, b;
+  TempDir src;
+  auto same = berth::test::make_layer({{"same", 'f', std::string(500000, 's')}}, Compression::gzip);
+  auto other = berth::test::make_layer({{"other", 'f', "o"}});
+  std::string target = registry.address() + "/repeat/app:1";
+  auto archive = write_file(src, "r.tar", berth::test::make_oci_archive({same, other, same}, target));
+  EXPECT_OK(a({"image", "load", "-i", archive}));
+  EXPECT_OK(a({"image", "push", target}));
+  auto r = b({"--progress", "plain", "image", "pull", target});
+  EXPECT_OK(r);
+  EXPECT_EQ(b.layers(), a.layers());
+  EXPECT_EQ(b.count("layers"), 2u);
+  EXPECT_EQ(b.inspect(target)["GraphDriver"]["Data"]["LowerDirs"].size(), 3u);
+}
