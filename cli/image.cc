@@ -119,7 +119,7 @@ void add_rm(CLI::App& image_cmd) {
   auto names = std::make_shared<std::vector<std::string>>();
   auto force = std::make_shared<bool>(false);
   sub->add_option("IMAGE", *names, "Images (references or IDs)")->required();
-  sub->add_flag("-f,--force", *force, "Remove an image ID with all its tags");
+  sub->add_flag("-f,--force", *force, "Remove an image ID with all its tags, or one a container uses");
   set_action(sub, [names, force] {
     image::Store store;
     for (const auto& name : *names) {
@@ -136,6 +136,14 @@ void add_rm(CLI::App& image_cmd) {
       } else {
         to_remove = {image::parse_reference(name)};
       }
+      auto users = store.pinned_by(img.manifest_digest);
+      if (!users.empty() && to_remove.size() >= refs.size() && !*force) {
+        std::string list;
+        for (const auto& u : users) list += (list.empty() ? "" : ", ") + u.substr(0, 12);
+        throw Error("image " + name + " is used by container " + list,
+                    "remove the container first, or use --force to untag it anyway (its layers stay "
+                    "while the container uses them)");
+      }
       for (const auto& r : to_remove) {
         store.remove_reference(r);
         std::cout << "Untagged: " << r.familiar() << "\n";
@@ -143,7 +151,7 @@ void add_rm(CLI::App& image_cmd) {
       bool still_used = false;
       for (const auto& e : store.references())
         if (e.manifest_digest == img.manifest_digest) still_used = true;
-      if (!still_used) std::cout << "Deleted: " << img.config_digest << "\n";
+      if (!still_used && users.empty()) std::cout << "Deleted: " << img.config_digest << "\n";
     }
     store.collect_garbage();
     return 0;

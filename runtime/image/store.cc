@@ -62,7 +62,7 @@ Store::Store(stdfs::path root) : root_(std::move(root)) { ensure_layout(); }
 
 void Store::ensure_layout() const {
   std::error_code ec;
-  for (const char* sub : {"blobs/sha256", "layers", "partial", "locks", "tmp"}) {
+  for (const char* sub : {"blobs/sha256", "layers", "partial", "locks", "pins", "tmp"}) {
     stdfs::create_directories(root_ / sub, ec);
     if (ec)
       throw Error("cannot create the image store at " + root_.string() + ": " + ec.message(),
@@ -259,15 +259,51 @@ Image Store::find(const std::string& name) const {
               "pull it (berth image pull " + ref.familiar() + "), load it or import it first");
 }
 
+namespace {
+void check_pin_user(const std::string& user) {
+  if (user.empty() || user.find('/') != std::string::npos || user[0] == '.')
+    throw Error("invalid image pin name '" + user + "'");
+}
+}  // namespace
+
+void Store::pin(const std::string& user, const std::string& manifest_digest) {
+  check_pin_user(user);
+  check_complete(manifest_digest);
+  fs::write_file_atomic(root_ / "pins" / user, manifest_digest + "\n");
+}
+
+void Store::unpin(const std::string& user) {
+  check_pin_user(user);
+  std::error_code ec;
+  stdfs::remove(root_ / "pins" / user, ec);
+}
+
+std::vector<std::string> Store::pinned_by(const std::string& manifest_digest) const {
+  std::vector<std::string> users;
+  for (const auto& entry : stdfs::directory_iterator(root_ / "pins")) {
+    auto text = fs::read_file_if_exists(entry.path());
+    if (text && text->substr(0, text->find('\n')) == manifest_digest) users.push_back(entry.path().filename());
+  }
+  std::sort(users.begin(), users.end());
+  return users;
+}
+
 GcResult Store::collect_garbage() {
   FileLock use(root_ / "use.lock", true);
   GcResult result;
   std::set<std::string> blobs;
   std::set<std::string> layers;
-  for (const auto& e : read_index()) {
-    blobs.insert(digest_hex(e.manifest_digest));
+  std::set<std::string> manifests;
+  for (const auto& e : read_index()) manifests.insert(e.manifest_digest);
+  for (const auto& entry : stdfs::directory_iterator(root_ / "pins")) {
+    auto text = fs::read_file_if_exists(entry.path());
+    if (text) manifests.insert(text->substr(0, text->find('\n')));
+  }
+  for (const auto& manifest : manifests) {
+    if (!is_valid_digest(manifest)) continue;
+    blobs.insert(digest_hex(manifest));
     try {
-      Image img = image(e.manifest_digest);
+      Image img = image(manifest);
       blobs.insert(digest_hex(img.config_digest));
       for (const auto& l : img.manifest.layers) blobs.insert(digest_hex(l.digest));
       for (const auto& d : img.config.diff_ids) layers.insert(digest_hex(d));

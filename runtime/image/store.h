@@ -6,6 +6,7 @@
 //   partial/<hex>               downloads in progress (an interrupted pull resumes from here)
 //   locks/<hex>                 flocks of downloads in progress
 //   tmp/                        work dirs; renamed into place only when complete
+//   pins/<user>                 the manifest digest an image user (a container) holds on to
 //
 // Everything appears by rename, so a crash leaves either nothing or a whole blob/layer, and an
 // image shows up only once its reference is written, after all its parts are in place.
@@ -130,7 +131,15 @@ class Store {
   // the last step before set_reference.
   void check_complete(const std::string& manifest_digest) const;
 
-  // Removes blobs, unpacked layers, partial downloads and tmp dirs that no reference reaches.
+  // Pins keep an image's parts while something (a container) uses it, tagged or not: `user` is
+  // the user's id (a container id), the image is named by manifest digest.
+  void pin(const std::string& user, const std::string& manifest_digest);
+  void unpin(const std::string& user);
+  // The users pinning an image.
+  std::vector<std::string> pinned_by(const std::string& manifest_digest) const;
+
+  // Removes blobs, unpacked layers, partial downloads and tmp dirs that no reference or pin
+  // reaches.
   GcResult collect_garbage();
 
  private:

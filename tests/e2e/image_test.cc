@@ -173,6 +173,19 @@ TEST(ImageE2E, TagRemoveAndPruneFreeWhatNothingUses) {
   EXPECT_EQ(b.count("partial"), 0u);
 }
 
+TEST(ImageE2E, RemovingAnImageAContainerUsesNeedsForce) {
+  Berth b;
+  TempDir src;
+  EXPECT_OK(b({"image", "import", write_file(src, "a.tar", berth::test::make_tar({{"a", 'f', "a"}})), "localhost/a:1"}));
+  std::string manifest = b.inspect("localhost/a:1")["Manifest"]["Digest"];
+  // What the containers module records through Store::pin.
+  std::ofstream(b.images() / "pins" / "0123456789abcdef") << manifest << "\n";
+  EXPECT_FAILS_WITH(b({"image", "rm", "localhost/a:1"}), "is used by container 0123456789ab");
+  EXPECT_OK(b({"image", "rm", "-f", "localhost/a:1"}));
+  EXPECT_EQ(b({"image", "ls", "-q"}).out, "");
+  EXPECT_EQ(b.count("layers"), 1u);  // kept for the container
+}
+
 TEST(ImageE2E, LoadOciArchiveWithWhiteoutsAndOpaqueDirs) {
   Berth b;
   TempDir src;
