@@ -125,16 +125,15 @@ void add_rm(CLI::App& image_cmd) {
     for (const auto& name : *names) {
       image::Image img = store.find(name);
       auto refs = references_by_image(store)[img.manifest_digest];
-      bool by_id = img.config_digest.compare(7, name.size(), name) == 0 ||
-                   img.config_digest == name;
+      auto named = store.stored_reference(name);
       std::vector<image::Reference> to_remove;
-      if (by_id) {
+      if (!named) {  // an image ID: all its tags
         if (refs.size() > 1 && !*force)
           throw Error("image " + name + " has " + std::to_string(refs.size()) + " tags",
                       "remove the tags one by one, or use --force to remove them all");
         to_remove = refs;
       } else {
-        to_remove = {image::parse_reference(name)};
+        to_remove = {*named};
       }
       auto users = store.pinned_by(img.manifest_digest);
       if (!users.empty() && to_remove.size() >= refs.size() && !*force) {

@@ -238,7 +238,18 @@ void Store::check_complete(const std::string& manifest_digest) const {
   }
 }
 
+std::optional<Reference> Store::stored_reference(const std::string& name) const {
+  try {
+    Reference ref = parse_reference(name);
+    if (resolve(ref)) return ref;
+  } catch (const Error&) {
+    // Not a reference (an ID such as "sha256:..." does not parse as one).
+  }
+  return std::nullopt;
+}
+
 Image Store::find(const std::string& name) const {
+  if (auto ref = stored_reference(name)) return image(*resolve(*ref));
   auto entries = read_index();
   std::string hex = name.rfind("sha256:", 0) == 0 ? name.substr(7) : name;
   bool hexlike = hex.size() >= 4 && hex.size() <= 64 &&

@@ -124,6 +124,8 @@ class Store {
 
   // The image a manifest digest names; throws berth::Error when parts are missing.
   Image image(const std::string& manifest_digest) const;
+  // The reference `name` stands for when it is a tagged reference in the store (not an ID).
+  std::optional<Reference> stored_reference(const std::string& name) const;
   // The image a user names: a reference, or an image ID (config digest) or its prefix of at least
   // 4 hex digits. Throws a berth::Error that says how to get the image when there is none.
   Image find(const std::string& name) const;
