@@ -20,6 +20,7 @@
 #include "runtime/image/push.h"
 #include "runtime/image/store.h"
 #include "util/error.h"
+#include "util/log.h"
 
 namespace berth::cli {
 
@@ -83,7 +84,13 @@ void add_ls(CLI::App& image_cmd) {
     };
     std::vector<Row> rows;
     for (const auto& e : store.references()) {
-      image::Image img = store.image(e.manifest_digest);
+      image::Image img;
+      try {
+        img = store.image(e.manifest_digest);
+      } catch (const Error& err) {
+        log::warn(e.reference.familiar() + " is damaged (" + err.message() + "); remove it with berth image rm");
+        continue;
+      }
       std::string repo = e.reference.familiar();
       std::string tag = e.reference.tag.empty() ? "<none>" : e.reference.tag;
       auto cut = repo.rfind(e.reference.digest.empty() ? ":" + e.reference.tag : "@" + e.reference.digest);
@@ -123,7 +130,16 @@ void add_rm(CLI::App& image_cmd) {
   set_action(sub, [names, force] {
     image::Store store;
     for (const auto& name : *names) {
-      image::Image img = store.find(name);
+      image::Image img;
+      try {
+        img = store.find(name);
+      } catch (const Error&) {
+        auto damaged = store.stored_reference(name);  // tagged, but its parts are broken
+        if (!damaged) throw;
+        store.remove_reference(*damaged);
+        std::cout << "Untagged: " << damaged->familiar() << "\n";
+        continue;
+      }
       auto refs = references_by_image(store)[img.manifest_digest];
       auto named = store.stored_reference(name);
       std::vector<image::Reference> to_remove;

@@ -186,6 +186,23 @@ TEST(ImageE2E, RemovingAnImageAContainerUsesNeedsForce) {
   EXPECT_EQ(b.count("layers"), 1u);  // kept for the container
 }
 
+TEST(ImageE2E, DamagedImageIsReportedAndRemovable) {
+  Berth b;
+  TempDir src;
+  EXPECT_OK(b({"image", "import", write_file(src, "a.tar", berth::test::make_tar({{"a", 'f', "a"}})), "localhost/a:1"}));
+  EXPECT_OK(b({"image", "import", write_file(src, "b.tar", berth::test::make_tar({{"b", 'f', "b"}})), "localhost/b:1"}));
+  std::string config = b.inspect("localhost/a:1")["Id"];
+  std::ofstream(b.images() / "blobs/sha256" / config.substr(7)) << "rot";
+  auto ls = b({"image", "ls"});
+  EXPECT_OK(ls);
+  EXPECT_NE(ls.out.find("localhost/b"), std::string::npos);
+  EXPECT_NE(ls.err.find("localhost/a:1 is damaged"), std::string::npos) << ls.err;
+  EXPECT_FAILS_WITH(b({"image", "inspect", "localhost/a:1"}), "does not match its digest");
+  EXPECT_OK(b({"image", "rm", "localhost/a:1"}));
+  EXPECT_OK(b({"image", "ls"}));
+  EXPECT_EQ(b({"image", "ls", "-q"}).out.size(), 13u);  // only b's ID left
+}
+
 TEST(ImageE2E, LoadOciArchiveWithWhiteoutsAndOpaqueDirs) {
   Berth b;
   TempDir src;
