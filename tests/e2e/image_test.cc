@@ -10,6 +10,7 @@
 #include "tests/support/registry.h"
 #include "tests/support/run_berth.h"
 #include "tests/support/tar_builder.h"
+#include "tests/support/token_server.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/tree.h"
 
@@ -524,4 +525,25 @@ TEST(ImageRegistryE2E, RepeatedLayerIsFetchedOnce) {
   EXPECT_EQ(b.layers(), a.layers());
   EXPECT_EQ(b.count("layers"), 2u);
   EXPECT_EQ(b.inspect(target)["GraphDriver"]["Data"]["LowerDirs"].size(), 3u);
+}
+
+TEST(ImageRegistryE2E, BearerTokenAuthFromTheChallenge) {
+  berth::test::TokenServer tokens("tokenuser", "tokenpass");
+  LocalRegistry registry({}, {}, tokens.registry_auth_yaml());
+  Berth a, b;
+  std::string target = push_multi(a, registry, "bearer/app:1");
+  EXPECT_FAILS_WITH(a({"image", "push", target}), "refused access");
+  EXPECT_NE(a({"login", "-u", "tokenuser", "-p", "wrong", registry.address()}).exit_code, 0);
+  EXPECT_OK(a({"login", "-u", "tokenuser", "-p", "tokenpass", registry.address()}));
+  EXPECT_OK(a({"image", "push", target}));
+  bool asked_for_push = false;
+  for (const auto& line : tokens.requests())
+    if (line.find("scope=repository:bearer/app:pull,push") != std::string::npos &&
+        line.find("service=berth-test") != std::string::npos)
+      asked_for_push = true;
+  EXPECT_TRUE(asked_for_push);
+  stdfs::create_directories(b.dir.path() / "docker");
+  stdfs::copy_file(a.dir.path() / "docker/config.json", b.dir.path() / "docker/config.json");
+  EXPECT_OK(b({"image", "pull", target}));
+  EXPECT_EQ(b.layers(), a.layers());
 }
