@@ -547,3 +547,33 @@ TEST(ImageRegistryE2E, BearerTokenAuthFromTheChallenge) {
   EXPECT_OK(b({"image", "pull", target}));
   EXPECT_EQ(b.layers(), a.layers());
 }
+
+// skopeo (containers/image) as an independent peer: it reads what berth pushed and saved, and
+// berth reads what it pushed.
+TEST(ImageRegistryE2E, SkopeoReadsWhatBerthWritesAndBack) {
+  if (::access("/usr/bin/skopeo", X_OK) != 0) GTEST_SKIP() << "skopeo is not installed (scripts/install-deps.sh)";
+  LocalRegistry registry;
+  Berth a, b;
+  TempDir work;
+  std::string target = push_multi(a, registry, "peer/app:1");
+  EXPECT_OK(a({"image", "push", target}));
+  auto run = [](const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()); };
+  std::string policy = write_file(work, "policy.json", R"({"default":[{"type":"insecureAcceptAnything"}]})");
+  std::string skopeo = "skopeo --policy " + policy + " ";
+  // skopeo fetches berth's push (checking every digest itself) into an OCI layout...
+  ASSERT_EQ(run(skopeo + "copy --src-tls-verify=false docker://" + target + " oci:" + (work.path() / "oci").string() + ":x"), 0);
+  // ...and pushes it to another repository, from which berth pulls.
+  std::string back = registry.address() + "/peer/back:1";
+  ASSERT_EQ(run(skopeo + "copy --dest-tls-verify=false oci:" + (work.path() / "oci").string() + ":x docker://" + back), 0);
+  EXPECT_OK(b({"image", "pull", back}));
+  EXPECT_EQ(b.layers(), a.layers());
+  // berth's save is an OCI archive skopeo reads.
+  auto saved = (work.path() / "saved.tar").string();
+  EXPECT_OK(a({"image", "save", "-o", saved, target}));
+  std::string from_archive = registry.address() + "/peer/archive:1";
+  ASSERT_EQ(run(skopeo + "copy --dest-tls-verify=false oci-archive:" + saved + " docker://" + from_archive), 0);
+  Berth c;
+  EXPECT_OK(c({"image", "pull", from_archive}));
+  EXPECT_EQ(c.layers(), a.layers());
+  EXPECT_EQ(c.inspect(from_archive)["Id"], a.inspect(target)["Id"]);
+}
