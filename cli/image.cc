@@ -91,11 +91,11 @@ void add_ls(CLI::App& image_cmd) {
         log::warn(e.reference.familiar() + " is damaged (" + err.message() + "); remove it with berth image rm");
         continue;
       }
-      std::string repo = e.reference.familiar();
+      image::Reference bare = e.reference;  // the repository alone, in docker's short form
+      bare.tag.clear();
+      bare.digest.clear();
+      std::string repo = bare.familiar();
       std::string tag = e.reference.tag.empty() ? "<none>" : e.reference.tag;
-      auto cut = repo.rfind(e.reference.digest.empty() ? ":" + e.reference.tag : "@" + e.reference.digest);
-      if (cut != std::string::npos) repo = repo.substr(0, cut);
-      if (!e.reference.tag.empty() && !e.reference.digest.empty()) repo = repo.substr(0, repo.rfind(':'));
       rows.push_back({repo, tag, img.config_digest, img.config.created, e.manifest_digest, img.size});
     }
     if (*quiet) {
@@ -317,8 +317,11 @@ void add_pull(CLI::App& image_cmd, const GlobalOptions& global) {
     LayerProgress progress(*quiet ? "quiet" : global.progress, stdout);
     options.on_event = [&](const image::registry::LayerEvent& e) { progress.on_event(e); };
     image::Store store;
-    if (!*quiet) std::printf("%s: Pulling from %s\n", ref.tag.empty() ? ref.digest.c_str() : ref.tag.c_str(),
-                             ref.familiar().substr(0, ref.familiar().find_first_of(":@", ref.familiar().rfind('/') + 1)).c_str());
+    image::Reference bare = ref;
+    bare.tag.clear();
+    bare.digest.clear();
+    if (!*quiet)
+      std::printf("%s: Pulling from %s\n", ref.tag.empty() ? ref.digest.c_str() : ref.tag.c_str(), bare.familiar().c_str());
     std::string digest = image::registry::pull_image(store, ref, options);
     progress.finish();
     if (!*quiet) std::printf("Digest: %s\nStatus: Downloaded image for %s\n", digest.c_str(), ref.familiar().c_str());
