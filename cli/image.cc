@@ -233,7 +233,7 @@ void add_prune(CLI::App& image_cmd) {
   auto* sub = image_cmd.add_subcommand("prune", "Remove what no image uses (blobs, layers, partial pulls)");
   auto force = std::make_shared<bool>(false);
   sub->add_flag("-f,--force", *force, "Do not ask (berth never asks)");
-  set_action(sub, [] {
+  set_action(sub, [force] {  // the flag's storage must live as long as the parser
     image::Store store;
     auto r = store.collect_garbage();
     std::cout << "Deleted " << r.blobs_removed << " blobs and " << r.layers_removed
