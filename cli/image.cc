@@ -20,6 +20,7 @@
 #include "runtime/image/push.h"
 #include "runtime/image/store.h"
 #include "util/error.h"
+#include "util/log.h"
 
 namespace berth::cli {
 
@@ -83,12 +84,18 @@ void add_ls(CLI::App& image_cmd) {
     };
     std::vector<Row> rows;
     for (const auto& e : store.references()) {
-      image::Image img = store.image(e.manifest_digest);
-      std::string repo = e.reference.familiar();
+      image::Image img;
+      try {
+        img = store.image(e.manifest_digest);
+      } catch (const Error& err) {
+        log::warn(e.reference.familiar() + " is damaged (" + err.message() + "); remove it with berth image rm");
+        continue;
+      }
+      image::Reference bare = e.reference;  // the repository alone, in docker's short form
+      bare.tag.clear();
+      bare.digest.clear();
+      std::string repo = bare.familiar();
       std::string tag = e.reference.tag.empty() ? "<none>" : e.reference.tag;
-      auto cut = repo.rfind(e.reference.digest.empty() ? ":" + e.reference.tag : "@" + e.reference.digest);
-      if (cut != std::string::npos) repo = repo.substr(0, cut);
-      if (!e.reference.tag.empty() && !e.reference.digest.empty()) repo = repo.substr(0, repo.rfind(':'));
       rows.push_back({repo, tag, img.config_digest, img.config.created, e.manifest_digest, img.size});
     }
     if (*quiet) {
@@ -119,22 +126,38 @@ void add_rm(CLI::App& image_cmd) {
   auto names = std::make_shared<std::vector<std::string>>();
   auto force = std::make_shared<bool>(false);
   sub->add_option("IMAGE", *names, "Images (references or IDs)")->required();
-  sub->add_flag("-f,--force", *force, "Remove an image ID with all its tags");
+  sub->add_flag("-f,--force", *force, "Remove an image ID with all its tags, or one a container uses");
   set_action(sub, [names, force] {
     image::Store store;
     for (const auto& name : *names) {
-      image::Image img = store.find(name);
+      image::Image img;
+      try {
+        img = store.find(name);
+      } catch (const Error&) {
+        auto damaged = store.stored_reference(name);  // tagged, but its parts are broken
+        if (!damaged) throw;
+        store.remove_reference(*damaged);
+        std::cout << "Untagged: " << damaged->familiar() << "\n";
+        continue;
+      }
       auto refs = references_by_image(store)[img.manifest_digest];
-      bool by_id = img.config_digest.compare(7, name.size(), name) == 0 ||
-                   img.config_digest == name;
+      auto named = store.stored_reference(name);
       std::vector<image::Reference> to_remove;
-      if (by_id) {
+      if (!named) {  // an image ID: all its tags
         if (refs.size() > 1 && !*force)
           throw Error("image " + name + " has " + std::to_string(refs.size()) + " tags",
                       "remove the tags one by one, or use --force to remove them all");
         to_remove = refs;
       } else {
-        to_remove = {image::parse_reference(name)};
+        to_remove = {*named};
+      }
+      auto users = store.pinned_by(img.manifest_digest);
+      if (!users.empty() && to_remove.size() >= refs.size() && !*force) {
+        std::string list;
+        for (const auto& u : users) list += (list.empty() ? "" : ", ") + u.substr(0, 12);
+        throw Error("image " + name + " is used by container " + list,
+                    "remove the container first, or use --force to untag it anyway (its layers stay "
+                    "while the container uses them)");
       }
       for (const auto& r : to_remove) {
         store.remove_reference(r);
@@ -143,7 +166,7 @@ void add_rm(CLI::App& image_cmd) {
       bool still_used = false;
       for (const auto& e : store.references())
         if (e.manifest_digest == img.manifest_digest) still_used = true;
-      if (!still_used) std::cout << "Deleted: " << img.config_digest << "\n";
+      if (!still_used && users.empty()) std::cout << "Deleted: " << img.config_digest << "\n";
     }
     store.collect_garbage();
     return 0;
@@ -210,7 +233,7 @@ void add_prune(CLI::App& image_cmd) {
   auto* sub = image_cmd.add_subcommand("prune", "Remove what no image uses (blobs, layers, partial pulls)");
   auto force = std::make_shared<bool>(false);
   sub->add_flag("-f,--force", *force, "Do not ask (berth never asks)");
-  set_action(sub, [] {
+  set_action(sub, [force] {  // the flag's storage must live as long as the parser
     image::Store store;
     auto r = store.collect_garbage();
     std::cout << "Deleted " << r.blobs_removed << " blobs and " << r.layers_removed
@@ -294,8 +317,11 @@ void add_pull(CLI::App& image_cmd, const GlobalOptions& global) {
     LayerProgress progress(*quiet ? "quiet" : global.progress, stdout);
     options.on_event = [&](const image::registry::LayerEvent& e) { progress.on_event(e); };
     image::Store store;
-    if (!*quiet) std::printf("%s: Pulling from %s\n", ref.tag.empty() ? ref.digest.c_str() : ref.tag.c_str(),
-                             ref.familiar().substr(0, ref.familiar().find_first_of(":@", ref.familiar().rfind('/') + 1)).c_str());
+    image::Reference bare = ref;
+    bare.tag.clear();
+    bare.digest.clear();
+    if (!*quiet)
+      std::printf("%s: Pulling from %s\n", ref.tag.empty() ? ref.digest.c_str() : ref.tag.c_str(), bare.familiar().c_str());
     std::string digest = image::registry::pull_image(store, ref, options);
     progress.finish();
     if (!*quiet) std::printf("Digest: %s\nStatus: Downloaded image for %s\n", digest.c_str(), ref.familiar().c_str());

@@ -12,7 +12,7 @@ packages=(
   runc catatonit nftables iproute2 golang-github-containers-common
   # tests, fuzzing and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang python3 python3-yaml
-  busybox-static docker-registry apache2-utils curl hyperfine redis-server redis-tools
+  busybox-static docker-registry apache2-utils curl hyperfine redis-server redis-tools skopeo
 )
 
 missing=()

@@ -191,8 +191,6 @@ class Loader {
       verify_digest(digest, file.digest, "blob " + name + " in the archive");
       if (!store_.has_blob(digest)) store_.commit_blob_file(file.path, digest, name);
     }
-    for (const auto& [name, data] : contents_.metadata)
-      if (name.rfind("blobs/", 0) == 0) store_.put_blob(data);
   }
 
   std::vector<std::string> load_oci(const std::string& index_text) {
@@ -319,10 +317,8 @@ void save_images(Store& store, const std::vector<std::string>& names, const stdf
       if (written.insert(d).second) tar.add_file(blob_name(d), store.blob_path(d));
     json tags = json::array();
     json annotations = json::object();
-    bool hex = name.find_first_not_of("0123456789abcdef") == std::string::npos ||
-               name.rfind("sha256:", 0) == 0;
-    if (!hex) {
-      Reference ref = parse_reference(name);
+    if (auto stored = store.stored_reference(name)) {
+      const Reference& ref = *stored;
       tags.push_back(ref.familiar());
       annotations[kContainerdName] = ref.str();
       annotations[kOciRefName] = ref.tag.empty() ? ref.digest : ref.tag;

@@ -59,6 +59,7 @@ class Puller {
     }
     if (layer.media_type.find("encrypted") != std::string::npos)
       throw Error("layer " + layer.digest + " is encrypted (" + layer.media_type + "); berth cannot use it");
+    FileLock lock = store_.blob_lock(layer.digest);
     if (!store_.has_blob(layer.digest)) {
       auto partial = store_.partial_path(layer.digest);
       client_.download_blob(layer.digest, partial, [&](int64_t now, int64_t total) {

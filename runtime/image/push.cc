@@ -1,9 +1,32 @@
 #include "runtime/image/push.h"
 
+#include <map>
+
 #include "runtime/image/registry_client.h"
 #include "util/error.h"
 
 namespace berth::image::registry {
+
+namespace {
+
+// For each blob, another repository on the same registry that the store knows has it (an image
+// pulled from or pushed there): the registry may then mount it instead of receiving it again.
+std::map<std::string, std::string> mount_sources(Store& store, const Reference& target) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : store.references()) {
+    if (e.reference.registry != target.registry || e.reference.repository == target.repository) continue;
+    try {
+      Image other = store.image(e.manifest_digest);
+      out.emplace(other.config_digest, e.reference.repository);
+      for (const auto& l : other.manifest.layers) out.emplace(l.digest, e.reference.repository);
+    } catch (const Error&) {
+      // A damaged image offers nothing to mount.
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string push_image(Store& store, const std::string& local_name, const Reference& target,
                        const EventFn& on_event) {
@@ -13,6 +36,7 @@ std::string push_image(Store& store, const std::string& local_name, const Refere
   auto event = [&](const std::string& digest, const std::string& status, int64_t now = 0, int64_t total = 0) {
     if (on_event) on_event({digest.substr(7, 12), status, now, total});
   };
+  auto sources = mount_sources(store, target);
   std::vector<Descriptor> blobs = img.manifest.layers;
   blobs.push_back(img.manifest.config);
   for (const auto& b : blobs) {
@@ -20,9 +44,11 @@ std::string push_image(Store& store, const std::string& local_name, const Refere
       event(b.digest, "Layer already exists");
       continue;
     }
-    client.upload_blob(b.digest, store.blob_path(b.digest),
-                       [&](int64_t now, int64_t total) { event(b.digest, "Pushing", now, total); });
-    event(b.digest, "Pushed");
+    auto from = sources.find(b.digest);
+    bool mounted = client.upload_blob(b.digest, store.blob_path(b.digest),
+                       [&](int64_t now, int64_t total) { event(b.digest, "Pushing", now, total); },
+                       from == sources.end() ? std::string() : from->second);
+    event(b.digest, mounted ? "Mounted from " + from->second : "Pushed");
   }
   std::string tag = target.tag.empty() ? img.manifest_digest : target.tag;
   std::string digest = client.put_manifest(tag, img.manifest_json, img.manifest.media_type);

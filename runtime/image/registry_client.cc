@@ -248,25 +248,56 @@ bool Client::has_blob(const std::string& digest) {
   fail(r, "blob " + digest);
 }
 
-void Client::upload_blob(const std::string& digest, const std::filesystem::path& file, const ProgressFn& progress) {
+int64_t Client::chunk_bytes() {
+  const char* v = std::getenv("BERTH_PUSH_CHUNK_BYTES");
+  long long n = v ? std::atoll(v) : 0;
+  return n > 0 ? n : int64_t{64} << 20;
+}
+
+std::string Client::absolute(const std::string& location) const {
+  if (location.empty()) throw Error("the registry " + ref_.registry + " gave no upload location");
+  return location.front() == '/' ? base_ + location : location;
+}
+
+bool Client::upload_blob(const std::string& digest, const std::filesystem::path& file, const ProgressFn& progress,
+                         const std::string& mount_from) {
   HttpRequest start;
   start.method = "POST";
   start.url = base_ + "/v2/" + ref_.repository + "/blobs/uploads/";
+  if (!mount_from.empty()) start.url += "?mount=" + url_escape(digest) + "&from=" + url_escape(mount_from);
   HttpResponse r = send(start, scope_);
-  if (r.status == 201) return;  // the registry already had it (a cross-repository mount)
+  if (r.status == 201) return true;  // mounted from the other repository: nothing to send
   if (r.status != 202) fail(r, "starting the upload of " + digest);
-  std::string location = r.header("location");
-  if (location.empty()) throw Error("the registry " + ref_.registry + " gave no upload location");
-  if (location.front() == '/') location = base_ + location;
-  location += (location.find('?') == std::string::npos ? "?" : "&") + std::string("digest=") + url_escape(digest);
+  std::string location = absolute(r.header("location"));
+  auto size = static_cast<int64_t>(std::filesystem::file_size(file));
+  int64_t chunk = chunk_bytes();
   HttpRequest put;
   put.method = "PUT";
-  put.url = location;
-  put.upload_file = file;
-  put.headers.push_back("Content-Type: application/octet-stream");
-  put.on_progress = progress;
+  if (size > chunk) {
+    for (int64_t offset = 0; offset < size; offset += chunk) {
+      HttpRequest patch;
+      patch.method = "PATCH";
+      patch.url = location;
+      patch.upload_file = file;
+      patch.upload_offset = offset;
+      patch.upload_length = std::min(chunk, size - offset);
+      patch.headers.push_back("Content-Type: application/octet-stream");
+      patch.headers.push_back("Content-Range: " + std::to_string(offset) + "-" +
+                              std::to_string(offset + patch.upload_length - 1));
+      if (progress) patch.on_progress = [&](int64_t now, int64_t) { progress(offset + now, size); };
+      HttpResponse p = send(patch, scope_);
+      if (p.status != 202) fail(p, "uploading " + digest + " (at byte " + std::to_string(offset) + ")");
+      location = absolute(p.header("location"));
+    }
+  } else {
+    put.upload_file = file;
+    put.headers.push_back("Content-Type: application/octet-stream");
+    put.on_progress = progress;
+  }
+  put.url = location + (location.find('?') == std::string::npos ? "?" : "&") + "digest=" + url_escape(digest);
   HttpResponse done = send(put, scope_);
   if (done.status != 201 && done.status != 204) fail(done, "uploading " + digest);
+  return false;
 }
 
 std::string Client::put_manifest(const std::string& tag, const std::string& body, const std::string& media_type) {

@@ -50,7 +50,14 @@ class Client {
   void download_blob(const std::string& digest, const std::filesystem::path& file,
                      const ProgressFn& progress);
   bool has_blob(const std::string& digest);
-  void upload_blob(const std::string& digest, const std::filesystem::path& file, const ProgressFn& progress);
+  // Uploads a blob: first offering a cross-repository mount from `mount_from` (a repository on
+  // the same registry that has it) when given, then in one PUT, or in PATCH chunks of
+  // chunk_bytes() when the blob is larger.
+  // Returns true when the registry mounted the blob.
+  bool upload_blob(const std::string& digest, const std::filesystem::path& file, const ProgressFn& progress,
+                   const std::string& mount_from = {});
+  // $BERTH_PUSH_CHUNK_BYTES, else 64 MiB.
+  static int64_t chunk_bytes();
   // Returns the digest the registry gives the manifest.
   std::string put_manifest(const std::string& tag, const std::string& body, const std::string& media_type);
   // GET /v2/ with the client's credentials; throws when they are refused.
@@ -64,6 +71,7 @@ class Client {
   void authorize(const HttpResponse& challenge_response, const std::string& scope);
   [[noreturn]] void fail(const HttpResponse& response, const std::string& what) const;
   std::string blob_url(const std::string& digest) const;
+  std::string absolute(const std::string& location) const;
 
   Reference ref_;
   std::string scope_;

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -78,6 +79,19 @@ size_t on_body(char* data, size_t size, size_t count, void* opaque) {
   return n;
 }
 
+struct UploadPart {
+  FILE* file = nullptr;
+  int64_t left = 0;
+};
+
+size_t read_part(char* buffer, size_t size, size_t count, void* opaque) {
+  auto* part = static_cast<UploadPart*>(opaque);
+  size_t want = std::min<size_t>(size * count, static_cast<size_t>(part->left));
+  size_t got = want ? std::fread(buffer, 1, want, part->file) : 0;
+  part->left -= static_cast<int64_t>(got);
+  return got;
+}
+
 int on_progress(void* opaque, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
   auto* t = static_cast<Transfer*>(opaque);
   if (!t->request->on_progress) return 0;
@@ -129,15 +143,20 @@ HttpResponse perform(const HttpRequest& request) {
   curl_slist* headers = nullptr;
   for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
   std::unique_ptr<FILE, FileCloser> upload;
+  UploadPart part;
   if (request.method == "HEAD") {
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-  } else if (request.method == "PUT" && !request.upload_file.empty()) {
+  } else if (!request.upload_file.empty()) {
     upload.reset(std::fopen(request.upload_file.c_str(), "rb"));
-    if (!upload) throw Error("cannot read " + request.upload_file.string() + ": " + std::strerror(errno));
+    if (!upload || std::fseek(upload.get(), static_cast<long>(request.upload_offset), SEEK_SET) != 0)
+      throw Error("cannot read " + request.upload_file.string() + ": " + std::strerror(errno));
+    auto size = static_cast<int64_t>(std::filesystem::file_size(request.upload_file));
+    part = {upload.get(), request.upload_length >= 0 ? request.upload_length : size - request.upload_offset};
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(c, CURLOPT_READDATA, upload.get());
-    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
-                     static_cast<curl_off_t>(std::filesystem::file_size(request.upload_file)));
+    if (request.method != "PUT") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, read_part);
+    curl_easy_setopt(c, CURLOPT_READDATA, &part);
+    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(part.left));
     headers = curl_slist_append(headers, "Expect:");
   } else if (request.method != "GET") {
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());

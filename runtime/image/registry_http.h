@@ -16,7 +16,9 @@ struct HttpRequest {
   std::string url;
   std::vector<std::string> headers;  // "Name: value"
   std::string body;                  // sent when upload_file is empty and method is PUT/POST/PATCH
-  std::filesystem::path upload_file;
+  std::filesystem::path upload_file;  // sent as the body of PUT or PATCH
+  int64_t upload_offset = 0;          // the part of upload_file to send
+  int64_t upload_length = -1;         // -1: to the end
   // When set, a 2xx response body is written here (appended when `append`); else kept in memory.
   std::filesystem::path download_file;
   bool append = false;

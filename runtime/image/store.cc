@@ -62,7 +62,7 @@ Store::Store(stdfs::path root) : root_(std::move(root)) { ensure_layout(); }
 
 void Store::ensure_layout() const {
   std::error_code ec;
-  for (const char* sub : {"blobs/sha256", "layers", "partial", "tmp"}) {
+  for (const char* sub : {"blobs/sha256", "layers", "partial", "locks", "pins", "tmp"}) {
     stdfs::create_directories(root_ / sub, ec);
     if (ec)
       throw Error("cannot create the image store at " + root_.string() + ": " + ec.message(),
@@ -111,6 +111,10 @@ std::string Store::read_blob(std::string_view digest) const {
 
 stdfs::path Store::partial_path(std::string_view digest) const {
   return root_ / "partial" / digest_hex(digest);
+}
+
+FileLock Store::blob_lock(std::string_view digest) const {
+  return FileLock(root_ / "locks" / digest_hex(digest), true);
 }
 
 TempDir Store::make_temp_dir(std::string_view purpose) const {
@@ -234,7 +238,18 @@ void Store::check_complete(const std::string& manifest_digest) const {
   }
 }
 
+std::optional<Reference> Store::stored_reference(const std::string& name) const {
+  try {
+    Reference ref = parse_reference(name);
+    if (resolve(ref)) return ref;
+  } catch (const Error&) {
+    // Not a reference (an ID such as "sha256:..." does not parse as one).
+  }
+  return std::nullopt;
+}
+
 Image Store::find(const std::string& name) const {
+  if (auto ref = stored_reference(name)) return image(*resolve(*ref));
   auto entries = read_index();
   std::string hex = name.rfind("sha256:", 0) == 0 ? name.substr(7) : name;
   bool hexlike = hex.size() >= 4 && hex.size() <= 64 &&
@@ -255,15 +270,51 @@ Image Store::find(const std::string& name) const {
               "pull it (berth image pull " + ref.familiar() + "), load it or import it first");
 }
 
+namespace {
+void check_pin_user(const std::string& user) {
+  if (user.empty() || user.find('/') != std::string::npos || user[0] == '.')
+    throw Error("invalid image pin name '" + user + "'");
+}
+}  // namespace
+
+void Store::pin(const std::string& user, const std::string& manifest_digest) {
+  check_pin_user(user);
+  check_complete(manifest_digest);
+  fs::write_file_atomic(root_ / "pins" / user, manifest_digest + "\n");
+}
+
+void Store::unpin(const std::string& user) {
+  check_pin_user(user);
+  std::error_code ec;
+  stdfs::remove(root_ / "pins" / user, ec);
+}
+
+std::vector<std::string> Store::pinned_by(const std::string& manifest_digest) const {
+  std::vector<std::string> users;
+  for (const auto& entry : stdfs::directory_iterator(root_ / "pins")) {
+    auto text = fs::read_file_if_exists(entry.path());
+    if (text && text->substr(0, text->find('\n')) == manifest_digest) users.push_back(entry.path().filename());
+  }
+  std::sort(users.begin(), users.end());
+  return users;
+}
+
 GcResult Store::collect_garbage() {
   FileLock use(root_ / "use.lock", true);
   GcResult result;
   std::set<std::string> blobs;
   std::set<std::string> layers;
-  for (const auto& e : read_index()) {
-    blobs.insert(digest_hex(e.manifest_digest));
+  std::set<std::string> manifests;
+  for (const auto& e : read_index()) manifests.insert(e.manifest_digest);
+  for (const auto& entry : stdfs::directory_iterator(root_ / "pins")) {
+    auto text = fs::read_file_if_exists(entry.path());
+    if (text) manifests.insert(text->substr(0, text->find('\n')));
+  }
+  for (const auto& manifest : manifests) {
+    if (!is_valid_digest(manifest)) continue;
+    blobs.insert(digest_hex(manifest));
     try {
-      Image img = image(e.manifest_digest);
+      Image img = image(manifest);
       blobs.insert(digest_hex(img.config_digest));
       for (const auto& l : img.manifest.layers) blobs.insert(digest_hex(l.digest));
       for (const auto& d : img.config.diff_ids) layers.insert(digest_hex(d));
@@ -283,7 +334,7 @@ GcResult Store::collect_garbage() {
     stdfs::remove_all(entry.path(), ec);
     ++result.layers_removed;
   }
-  for (const char* sub : {"partial", "tmp"})
+  for (const char* sub : {"partial", "locks", "tmp"})
     for (const auto& entry : stdfs::directory_iterator(root_ / sub)) stdfs::remove_all(entry.path(), ec);
   return result;
 }

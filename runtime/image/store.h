@@ -4,7 +4,9 @@
 //   blobs/sha256/<hex>          manifests, configs and layer tarballs, by digest
 //   layers/<diff_id hex>/       each layer unpacked once, whiteouts in overlay form
 //   partial/<hex>               downloads in progress (an interrupted pull resumes from here)
+//   locks/<hex>                 flocks of downloads in progress
 //   tmp/                        work dirs; renamed into place only when complete
+//   pins/<user>                 the manifest digest an image user (a container) holds on to
 //
 // Everything appears by rename, so a crash leaves either nothing or a whole blob/layer, and an
 // image shows up only once its reference is written, after all its parts are in place.
@@ -101,6 +103,9 @@ class Store {
   std::string read_blob(std::string_view digest) const;
 
   std::filesystem::path partial_path(std::string_view digest) const;
+  // Held while a blob is being downloaded, so that two pulls (or two layers of one image with
+  // the same digest) never write the same partial file at once.
+  FileLock blob_lock(std::string_view digest) const;
   // A fresh directory under tmp/, removed unless released.
   TempDir make_temp_dir(std::string_view purpose) const;
 
@@ -119,6 +124,8 @@ class Store {
 
   // The image a manifest digest names; throws berth::Error when parts are missing.
   Image image(const std::string& manifest_digest) const;
+  // The reference `name` stands for when it is a tagged reference in the store (not an ID).
+  std::optional<Reference> stored_reference(const std::string& name) const;
   // The image a user names: a reference, or an image ID (config digest) or its prefix of at least
   // 4 hex digits. Throws a berth::Error that says how to get the image when there is none.
   Image find(const std::string& name) const;
@@ -126,7 +133,15 @@ class Store {
   // the last step before set_reference.
   void check_complete(const std::string& manifest_digest) const;
 
-  // Removes blobs, unpacked layers, partial downloads and tmp dirs that no reference reaches.
+  // Pins keep an image's parts while something (a container) uses it, tagged or not: `user` is
+  // the user's id (a container id), the image is named by manifest digest.
+  void pin(const std::string& user, const std::string& manifest_digest);
+  void unpin(const std::string& user);
+  // The users pinning an image.
+  std::vector<std::string> pinned_by(const std::string& manifest_digest) const;
+
+  // Removes blobs, unpacked layers, partial downloads and tmp dirs that no reference or pin
+  // reaches.
   GcResult collect_garbage();
 
  private:

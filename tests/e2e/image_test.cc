@@ -10,6 +10,7 @@
 #include "tests/support/registry.h"
 #include "tests/support/run_berth.h"
 #include "tests/support/tar_builder.h"
+#include "tests/support/token_server.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/tree.h"
 
@@ -171,6 +172,36 @@ TEST(ImageE2E, TagRemoveAndPruneFreeWhatNothingUses) {
   std::ofstream(b.images() / "partial" / std::string(64, 'a')) << "half a layer";
   EXPECT_OK(b({"image", "prune", "-f"}));
   EXPECT_EQ(b.count("partial"), 0u);
+}
+
+TEST(ImageE2E, RemovingAnImageAContainerUsesNeedsForce) {
+  Berth b;
+  TempDir src;
+  EXPECT_OK(b({"image", "import", write_file(src, "a.tar", berth::test::make_tar({{"a", 'f', "a"}})), "localhost/a:1"}));
+  std::string manifest = b.inspect("localhost/a:1")["Manifest"]["Digest"];
+  // What the containers module records through Store::pin.
+  std::ofstream(b.images() / "pins" / "0123456789abcdef") << manifest << "\n";
+  EXPECT_FAILS_WITH(b({"image", "rm", "localhost/a:1"}), "is used by container 0123456789ab");
+  EXPECT_OK(b({"image", "rm", "-f", "localhost/a:1"}));
+  EXPECT_EQ(b({"image", "ls", "-q"}).out, "");
+  EXPECT_EQ(b.count("layers"), 1u);  // kept for the container
+}
+
+TEST(ImageE2E, DamagedImageIsReportedAndRemovable) {
+  Berth b;
+  TempDir src;
+  EXPECT_OK(b({"image", "import", write_file(src, "a.tar", berth::test::make_tar({{"a", 'f', "a"}})), "localhost/a:1"}));
+  EXPECT_OK(b({"image", "import", write_file(src, "b.tar", berth::test::make_tar({{"b", 'f', "b"}})), "localhost/b:1"}));
+  std::string config = b.inspect("localhost/a:1")["Id"];
+  std::ofstream(b.images() / "blobs/sha256" / config.substr(7)) << "rot";
+  auto ls = b({"image", "ls"});
+  EXPECT_OK(ls);
+  EXPECT_NE(ls.out.find("localhost/b"), std::string::npos);
+  EXPECT_NE(ls.err.find("localhost/a:1 is damaged"), std::string::npos) << ls.err;
+  EXPECT_FAILS_WITH(b({"image", "inspect", "localhost/a:1"}), "does not match its digest");
+  EXPECT_OK(b({"image", "rm", "localhost/a:1"}));
+  EXPECT_OK(b({"image", "ls"}));
+  EXPECT_EQ(b({"image", "ls", "-q"}).out.size(), 13u);  // only b's ID left
 }
 
 TEST(ImageE2E, LoadOciArchiveWithWhiteoutsAndOpaqueDirs) {
@@ -453,4 +484,96 @@ TEST(ImageE2E, BadLayerInArchiveLeavesNothingBehind) {
   EXPECT_EQ(a({"image", "ls", "-q"}).out, "");
   EXPECT_EQ(a.count("layers"), 0u);
   EXPECT_EQ(a.count("tmp"), 0u);
+}
+
+TEST(ImageRegistryE2E, ChunkedUploadAndCrossRepositoryMount) {
+  LocalRegistry registry;
+  Berth a, b;
+  TempDir src;
+  std::string noise(1 << 20, '\0');
+  unsigned x = 777;
+  for (auto& ch : noise) ch = static_cast<char>((x = x * 1103515245 + 12345) >> 16);
+  std::string first = registry.address() + "/one/app:1";
+  EXPECT_OK(a({"image", "import", write_file(src, "n.tar", berth::test::make_tar({{"noise", 'f', noise}})), first}));
+  a.env["BERTH_PUSH_CHUNK_BYTES"] = "100000";  // about 11 PATCH requests for the layer
+  auto r = a({"--progress", "plain", "image", "push", first});
+  EXPECT_OK(r);
+  EXPECT_NE(r.out.find("Pushed"), std::string::npos) << r.out;
+  EXPECT_NE(registry.log().find("PATCH"), std::string::npos);
+  // The same image under another repository: the registry mounts the blobs from the first.
+  std::string second = registry.address() + "/two/app:1";
+  EXPECT_OK(a({"image", "tag", first, second}));
+  r = a({"--progress", "plain", "image", "push", second});
+  EXPECT_OK(r);
+  EXPECT_NE(r.out.find("Mounted from one/app"), std::string::npos) << r.out;
+  EXPECT_OK(b({"image", "pull", second}));
+  EXPECT_EQ(b.layers(), a.layers());
+}
+
+TEST(ImageRegistryE2E, RepeatedLayerIsFetchedOnce) {
+  LocalRegistry registry;
+  Berth a, b;
+  TempDir src;
+  auto same = berth::test::make_layer({{"same", 'f', std::string(500000, 's')}}, Compression::gzip);
+  auto other = berth::test::make_layer({{"other", 'f', "o"}});
+  std::string target = registry.address() + "/repeat/app:1";
+  auto archive = write_file(src, "r.tar", berth::test::make_oci_archive({same, other, same}, target));
+  EXPECT_OK(a({"image", "load", "-i", archive}));
+  EXPECT_OK(a({"image", "push", target}));
+  auto r = b({"--progress", "plain", "image", "pull", target});
+  EXPECT_OK(r);
+  EXPECT_EQ(b.layers(), a.layers());
+  EXPECT_EQ(b.count("layers"), 2u);
+  EXPECT_EQ(b.inspect(target)["GraphDriver"]["Data"]["LowerDirs"].size(), 3u);
+}
+
+TEST(ImageRegistryE2E, BearerTokenAuthFromTheChallenge) {
+  berth::test::TokenServer tokens("tokenuser", "tokenpass");
+  LocalRegistry registry({}, {}, tokens.registry_auth_yaml());
+  Berth a, b;
+  std::string target = push_multi(a, registry, "bearer/app:1");
+  EXPECT_FAILS_WITH(a({"image", "push", target}), "refused access");
+  EXPECT_NE(a({"login", "-u", "tokenuser", "-p", "wrong", registry.address()}).exit_code, 0);
+  EXPECT_OK(a({"login", "-u", "tokenuser", "-p", "tokenpass", registry.address()}));
+  EXPECT_OK(a({"image", "push", target}));
+  bool asked_for_push = false;
+  for (const auto& line : tokens.requests())
+    if (line.find("scope=repository:bearer/app:pull,push") != std::string::npos &&
+        line.find("service=berth-test") != std::string::npos)
+      asked_for_push = true;
+  EXPECT_TRUE(asked_for_push);
+  stdfs::create_directories(b.dir.path() / "docker");
+  stdfs::copy_file(a.dir.path() / "docker/config.json", b.dir.path() / "docker/config.json");
+  EXPECT_OK(b({"image", "pull", target}));
+  EXPECT_EQ(b.layers(), a.layers());
+}
+
+// skopeo (containers/image) as an independent peer: it reads what berth pushed and saved, and
+// berth reads what it pushed.
+TEST(ImageRegistryE2E, SkopeoReadsWhatBerthWritesAndBack) {
+  if (::access("/usr/bin/skopeo", X_OK) != 0) GTEST_SKIP() << "skopeo is not installed (scripts/install-deps.sh)";
+  LocalRegistry registry;
+  Berth a, b;
+  TempDir work;
+  std::string target = push_multi(a, registry, "peer/app:1");
+  EXPECT_OK(a({"image", "push", target}));
+  auto run = [](const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()); };
+  std::string policy = write_file(work, "policy.json", R"({"default":[{"type":"insecureAcceptAnything"}]})");
+  std::string skopeo = "skopeo --policy " + policy + " ";
+  // skopeo fetches berth's push (checking every digest itself) into an OCI layout...
+  ASSERT_EQ(run(skopeo + "copy --src-tls-verify=false docker://" + target + " oci:" + (work.path() / "oci").string() + ":x"), 0);
+  // ...and pushes it to another repository, from which berth pulls.
+  std::string back = registry.address() + "/peer/back:1";
+  ASSERT_EQ(run(skopeo + "copy --dest-tls-verify=false oci:" + (work.path() / "oci").string() + ":x docker://" + back), 0);
+  EXPECT_OK(b({"image", "pull", back}));
+  EXPECT_EQ(b.layers(), a.layers());
+  // berth's save is an OCI archive skopeo reads.
+  auto saved = (work.path() / "saved.tar").string();
+  EXPECT_OK(a({"image", "save", "-o", saved, target}));
+  std::string from_archive = registry.address() + "/peer/archive:1";
+  ASSERT_EQ(run(skopeo + "copy --dest-tls-verify=false oci-archive:" + saved + " docker://" + from_archive), 0);
+  Berth c;
+  EXPECT_OK(c({"image", "pull", from_archive}));
+  EXPECT_EQ(c.layers(), a.layers());
+  EXPECT_EQ(c.inspect(from_archive)["Id"], a.inspect(target)["Id"]);
 }

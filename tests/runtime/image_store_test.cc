@@ -157,3 +157,18 @@ TEST_F(StoreFixture, RetaggingReplacesTheReference) {
   ASSERT_EQ(store.references().size(), 1u);
   EXPECT_EQ(store.references()[0].manifest_digest, second);
 }
+
+TEST_F(StoreFixture, PinsKeepAnUntaggedImageForItsContainer) {
+  std::string m = add_image({layer_a(), layer_b()}, "localhost/app:1");
+  store.pin("c0ffee", m);
+  EXPECT_EQ(store.pinned_by(m), std::vector<std::string>{"c0ffee"});
+  store.remove_reference(parse_reference("localhost/app:1"));
+  store.collect_garbage();
+  EXPECT_EQ(count("layers"), 2u);
+  EXPECT_NO_THROW(store.check_complete(m));
+  store.unpin("c0ffee");
+  EXPECT_TRUE(store.pinned_by(m).empty());
+  store.collect_garbage();
+  EXPECT_EQ(count("layers"), 0u);
+  EXPECT_THROW(store.pin("../escape", m), berth::Error);
+}

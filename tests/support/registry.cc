@@ -28,12 +28,14 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
-LocalRegistry::LocalRegistry(const std::string& user, const std::string& password) {
+LocalRegistry::LocalRegistry(const std::string& user, const std::string& password, const std::string& auth_yaml) {
   address_ = "127.0.0.1:" + std::to_string(free_port());
   std::string config = "version: 0.1\nlog:\n  level: info\n  formatter: text\nstorage:\n  filesystem:\n"
                        "    rootdirectory: " + storage().string() + "\n  delete:\n    enabled: true\n"
                        "http:\n  addr: " + address_ + "\n";
-  if (!user.empty()) {
+  if (!auth_yaml.empty()) {
+    config += auth_yaml;
+  } else if (!user.empty()) {
     auto htpasswd = dir_.path() / "htpasswd";
     std::string cmd = "htpasswd -Bbn '" + user + "' '" + password + "' > " + htpasswd.string();
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("htpasswd failed (apache2-utils installed?)");

@@ -16,8 +16,10 @@ namespace berth::test {
 
 class LocalRegistry {
  public:
-  // With a user, the registry asks for basic auth (htpasswd -B).
-  explicit LocalRegistry(const std::string& user = {}, const std::string& password = {});
+  // With a user, the registry asks for basic auth (htpasswd -B). `auth_yaml` replaces that with
+  // another `auth:` section (a TokenServer's).
+  explicit LocalRegistry(const std::string& user = {}, const std::string& password = {},
+                         const std::string& auth_yaml = {});
   ~LocalRegistry();
   LocalRegistry(const LocalRegistry&) = delete;
   LocalRegistry& operator=(const LocalRegistry&) = delete;
