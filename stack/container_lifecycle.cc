@@ -236,6 +236,7 @@ void teardown(const ContainerResources& res, bool remove_anonymous) {
     std::error_code ec;
     stdfs::remove_all(overlay_dir(res.id), ec);
   });
+  step("image pin", [&] { image::Store().unpin(res.id); });
   forget_resources(res.id);
 }
 
@@ -259,6 +260,7 @@ std::string create_service_container(const ContainerRequest& req) {
   res.project = req.project->name;
   save_resources(res);
   try {
+    store.pin(res.id, img.manifest_digest);  // `image rm` keeps the layers under this container
     stdfs::path dir = overlay_dir(res.id);
     stdfs::create_directories(dir);
     runtime::OverlayRootfs rootfs(img.layer_dirs, dir, dir / "merged");

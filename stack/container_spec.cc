@@ -2,7 +2,7 @@
 
 #include "compose/config_hash.h"
 #include "compose/units.h"
-#include "runtime/container/image_config.h"
+#include "runtime/container/command.h"
 #include "runtime/container/user.h"
 #include "stack/labels.h"
 
