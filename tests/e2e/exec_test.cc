@@ -1,0 +1,46 @@
+// berth exec end to end.
+#include <gtest/gtest.h>
+
+#include "tests/support/compose_project.h"
+
+using berth::test::ComposeProject;
+
+TEST(ExecE2E, UserDirectoryEnvironmentAndExitCode) {
+  ComposeProject p(R"(
+services:
+  app:
+    image: busybox
+    command: sleep 1000
+    init: true
+    deploy: {replicas: 2}
+)");
+  ASSERT_EQ(p({"up", "-d"}).exit_code, 0);
+  auto r = p({"exec", "-T", "-u", "app", "-w", "/tmp", "-e", "GREETING=hello", "app", "sh", "-c",
+              "id -un; pwd; echo $GREETING"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "app\n/tmp\nhello\n");
+
+  // The command's own flags are its own; its exit code is berth's.
+  EXPECT_EQ(p({"exec", "app", "sh", "-c", "exit 7"}).exit_code, 7);
+  EXPECT_EQ(p({"exec", "app", "ls", "-d", "/etc"}).out, "/etc\n");
+
+  // --index picks the container: each has its own hostname.
+  auto one = p({"exec", "--index", "1", "app", "hostname"}).out;
+  auto two = p({"exec", "--index", "2", "app", "hostname"}).out;
+  EXPECT_FALSE(one.empty());
+  EXPECT_NE(one, two);
+  r = p({"exec", "--index", "3", "app", "true"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no container number 3"), std::string::npos) << r.err;
+
+  // -d returns at once and leaves the command running in the container.
+  r = p({"exec", "-d", "app", "sh", "-c", "echo done > /tmp/detached"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = p({"exec", "app", "sh", "-c", "i=0; while [ ! -s /tmp/detached ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; cat /tmp/detached"});
+  EXPECT_EQ(r.out, "done\n");
+
+  ASSERT_EQ(p({"stop", "-t", "1"}).exit_code, 0);
+  r = p({"exec", "app", "true"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("is not running"), std::string::npos) << r.err;
+}
