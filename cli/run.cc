@@ -185,6 +185,7 @@ int stream_until_exit(const std::string& id) {
     }
   });
   runtime::start_container(id);
+  log::info("started one-off container " + id);
   runtime::LogQuery q;
   q.follow = true;
   runtime::read_logs(id, q, [](const runtime::LogLine& line) {

@@ -1,5 +1,6 @@
 // berth run end to end: one-off containers.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <nlohmann/json.hpp>
 #include <fstream>
@@ -8,6 +9,7 @@
 
 #include "tests/support/compose_project.h"
 
+using berth::test::Background;
 using berth::test::ComposeProject;
 
 namespace {
@@ -92,4 +94,18 @@ TEST(RunE2E, DetachedNamedAndPublished) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("exists already"), std::string::npos) << r.err;
   EXPECT_EQ(p({"run", "nosuch"}).exit_code, 1);
+}
+
+TEST(RunE2E, CtrlCStopsTheOneOffAndItsExitCodeComesThrough) {
+  ComposeProject p(kStack);
+  // sh as PID 1 with a trap of its own: the stop signal makes it say so and exit 9.
+  Background run(p.args({"--log-level", "info", "run", "--rm", "--no-deps", "app", "sh", "-c",
+                         "trap 'echo got-term; exit 9' TERM; while true; do sleep 0.1; done"}),
+                 p.dir().string(), p.env());
+  ASSERT_TRUE(run.wait_for_stderr("started one-off container"));
+  run.signal(SIGINT);
+  auto r = run.finish();
+  EXPECT_EQ(r.exit_code, 9) << r.err;
+  EXPECT_EQ(r.out, "got-term\n");
+  EXPECT_TRUE(ps_all(p).empty());  // --rm
 }
