@@ -1,6 +1,9 @@
 // berth exec end to end.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <memory>
+
 #include "tests/support/compose_project.h"
 
 using berth::test::ComposeProject;
@@ -43,4 +46,43 @@ services:
   r = p({"exec", "app", "true"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("is not running"), std::string::npos) << r.err;
+}
+
+namespace {
+std::string shell_quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Runs berth under script(1), with a terminal as stdin and stdout; returns what it printed.
+std::string on_a_terminal(const ComposeProject& p, const std::vector<std::string>& args) {
+  std::string command;
+  for (const auto& [k, v] : p.env()) command += k + "=" + shell_quoted(v) + " ";
+  command += BERTH_BINARY;
+  for (const auto& a : p.args(args)) command += " " + shell_quoted(a);
+  std::string shell = "script -qec " + shell_quoted(command) + " /dev/null </dev/null";
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(shell.c_str(), "r"), ::pclose);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while (pipe && (n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
+  return out;
+}
+}  // namespace
+
+TEST(ExecE2E, ATerminalWhenStdinIsOneUnlessNoTTY) {
+  ComposeProject p(R"(
+services:
+  app:
+    image: busybox
+    command: sleep 1000
+    init: true
+)");
+  ASSERT_EQ(p({"up", "-d"}).exit_code, 0);
+  std::string probe = "if [ -t 0 ] && [ -t 1 ]; then echo with-tty; else echo without-tty; fi";
+  EXPECT_NE(on_a_terminal(p, {"exec", "app", "sh", "-c", probe}).find("with-tty"), std::string::npos);
+  EXPECT_NE(on_a_terminal(p, {"exec", "-T", "app", "sh", "-c", probe}).find("without-tty"), std::string::npos);
+  // Without a terminal (the tests' stdin is /dev/null): none.
+  EXPECT_EQ(p({"exec", "app", "sh", "-c", probe}).out, "without-tty\n");
 }
