@@ -47,6 +47,19 @@ int run(int argc, char** argv) {
   add_volume_verbs(app, global);
   add_image_verbs(app, global);
   add_network_verbs(app, global);
+  add_lifecycle_verbs(app, global);
+  add_rm_verb(app, global);
+  add_logs_verbs(app, global);
+  add_exec_verb(app, global);
+  add_run_verb(app, global);
+  add_project_image_verbs(app, global);
+  add_port_verb(app, global);
+  add_wait_verb(app, global);
+  add_top_verb(app, global);
+  add_cp_verb(app, global);
+  add_ls_verb(app, global);
+  add_events_verb(app, global);
+  add_info_verb(app, global);
 
   try {
     app.parse(argc, argv);

@@ -283,6 +283,23 @@ void add_up_verbs(CLI::App& app, const GlobalOptions& global) {
     return run_up(global, *f);
   });
 
+  // berth create: up --no-start (networks, volumes and containers made, nothing started).
+  auto* create = app.add_subcommand("create", "Create the project's containers without starting them");
+  auto c = std::make_shared<UpFlags>();
+  create->add_flag("--force-recreate", c->force_recreate, "Recreate containers even if nothing changed");
+  create->add_flag("--no-recreate", c->no_recreate, "Don't recreate existing containers");
+  create->add_flag("--remove-orphans", c->remove_orphans, "Remove containers of services not in the blueprint");
+  create->add_option("--scale", c->scale, "SERVICE=NUM: scale a service")->allow_extra_args(false);
+  create->add_option("--pull", c->pull, "Pull images before creating: always, missing, never")
+      ->check(CLI::IsMember({"always", "missing", "never", "policy"}));
+  create->add_option("services", c->services, "Services to create (default: all)");
+  set_action(create, [&global, c] {
+    if (c->force_recreate && c->no_recreate)
+      throw Error("--force-recreate and --no-recreate cannot be used together");
+    c->no_start = c->detach = true;
+    return run_up(global, *c);
+  });
+
   auto* down = app.add_subcommand("down", "Stop and remove containers, networks");
   auto d = std::make_shared<DownFlags>();
   down->add_flag("-v,--volumes", d->volumes, "Remove named volumes declared in the blueprint and anonymous volumes");

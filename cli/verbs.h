@@ -29,5 +29,31 @@ void add_volume_verbs(CLI::App& app, const GlobalOptions& global);
 void add_image_verbs(CLI::App& app, const GlobalOptions& global);
 // berth network ls|inspect|create|rm|prune (cli/network.cc).
 void add_network_verbs(CLI::App& app, const GlobalOptions& global);
+// berth start, stop, restart, kill, pause, unpause (cli/lifecycle.cc).
+void add_lifecycle_verbs(CLI::App& app, const GlobalOptions& global);
+// berth rm (cli/rm.cc).
+void add_rm_verb(CLI::App& app, const GlobalOptions& global);
+// berth logs, attach (cli/logs.cc).
+void add_logs_verbs(CLI::App& app, const GlobalOptions& global);
+// berth exec (cli/exec.cc).
+void add_exec_verb(CLI::App& app, const GlobalOptions& global);
+// berth run (cli/run.cc).
+void add_run_verb(CLI::App& app, const GlobalOptions& global);
+// berth pull, images: the project's images (cli/project_images.cc).
+void add_project_image_verbs(CLI::App& app, const GlobalOptions& global);
+// berth port (cli/port.cc).
+void add_port_verb(CLI::App& app, const GlobalOptions& global);
+// berth wait (cli/wait.cc).
+void add_wait_verb(CLI::App& app, const GlobalOptions& global);
+// berth top (cli/top.cc).
+void add_top_verb(CLI::App& app, const GlobalOptions& global);
+// berth cp (cli/cp.cc).
+void add_cp_verb(CLI::App& app, const GlobalOptions& global);
+// berth ls: every project on the host (cli/ls.cc).
+void add_ls_verb(CLI::App& app, const GlobalOptions& global);
+// berth events (cli/events.cc).
+void add_events_verb(CLI::App& app, const GlobalOptions& global);
+// berth info (cli/info.cc).
+void add_info_verb(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace berth::cli

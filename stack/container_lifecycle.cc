@@ -116,7 +116,8 @@ ContainerNetworking setup_networking(const ContainerRequest& req, ContainerResou
     a.names.push_back(s.name);
     a.names.push_back(req.name);
     if (!req.one_off && !s.hostname.empty()) a.names.push_back(s.hostname);
-    if (i == 0 && !req.one_off) a.ports = port_specs(s);
+    // A one-off publishes what `berth run` left in its copy of the service (--service-ports, -p).
+    if (i == 0) a.ports = port_specs(s);
     res.networks.push_back(a.network);
     save_resources(res);
     network::AttachResult r = network::attach(a);

@@ -1,0 +1,143 @@
+// berth top: the processes of each running container of the project, found as the processes
+// that share the container's PID namespace (no runtime needs to be asked).
+#include <optional>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/container_steps.h"
+#include "cli/project_options.h"
+#include "cli/stack_command.h"
+#include "cli/verbs.h"
+#include "runtime/container/container.h"
+
+namespace berth::cli {
+
+namespace {
+
+struct TopFlags {
+  std::vector<std::string> services;
+};
+
+struct Process {
+  long pid = 0, ppid = 0;
+  unsigned uid = 0;
+  long cpu_seconds = 0;
+  std::string cmd;
+};
+
+std::string pid_namespace(long pid) {
+  std::error_code ec;
+  auto target = std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/ns/pid", ec);
+  return ec ? "" : target.string();
+}
+
+std::optional<Process> read_process(long pid) {
+  std::string base = "/proc/" + std::to_string(pid);
+  Process p;
+  p.pid = pid;
+  std::ifstream status(base + "/status");
+  if (!status) return std::nullopt;
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("PPid:", 0) == 0) p.ppid = std::stol(line.substr(5));
+    if (line.rfind("Uid:", 0) == 0) p.uid = static_cast<unsigned>(std::stoul(line.substr(4)));
+  }
+  std::ifstream stat(base + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  size_t close = text.rfind(')');
+  if (close != std::string::npos) {
+    // Fields after the command: state(3) ... utime(14) stime(15).
+    std::istringstream rest(text.substr(close + 2));
+    std::string field;
+    long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+      if (i == 14) utime = std::stol(field);
+      if (i == 15) stime = std::stol(field);
+    }
+    p.cpu_seconds = (utime + stime) / ::sysconf(_SC_CLK_TCK);
+  }
+  std::ifstream cmdline(base + "/cmdline");
+  std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+  while (!args.empty() && args.back() == '\0') args.pop_back();
+  std::replace(args.begin(), args.end(), '\0', ' ');
+  if (args.empty()) {
+    std::ifstream comm(base + "/comm");
+    std::getline(comm, args);
+    args = "[" + args + "]";
+  }
+  p.cmd = args;
+  return p;
+}
+
+std::vector<Process> processes_of(long init_pid) {
+  std::string ns = pid_namespace(init_pid);
+  std::vector<Process> out;
+  if (ns.empty()) return out;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+    long pid = std::stol(name);
+    if (pid_namespace(pid) != ns) continue;
+    if (auto p = read_process(pid)) out.push_back(*p);
+  }
+  std::sort(out.begin(), out.end(), [](const Process& a, const Process& b) { return a.pid < b.pid; });
+  return out;
+}
+
+std::string user_name(unsigned uid) {
+  if (const passwd* pw = ::getpwuid(uid)) return pw->pw_name;
+  return std::to_string(uid);
+}
+
+std::string cpu_time(long s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  return buf;
+}
+
+int run_top(const GlobalOptions& g, const TopFlags& f) {
+  compose::Project p = load(load_options(g)).project;
+  check_services(p, f.services);
+  bool first = true;
+  for (const auto& c : containers_of(p, f.services)) {
+    runtime::ContainerRecord r = runtime::inspect_container(c.id);
+    if ((r.status != "running" && r.status != "paused") || r.pid <= 0) continue;
+    std::vector<std::vector<std::string>> rows{{"UID", "PID", "PPID", "TIME", "CMD"}};
+    for (const auto& proc : processes_of(r.pid))
+      rows.push_back({user_name(proc.uid), std::to_string(proc.pid), std::to_string(proc.ppid),
+                      cpu_time(proc.cpu_seconds), proc.cmd});
+    std::vector<size_t> widths(5, 0);
+    for (const auto& row : rows)
+      for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+    if (!first) std::cout << "\n";
+    first = false;
+    std::cout << r.name << "\n";
+    for (const auto& row : rows) {
+      std::string line;
+      for (size_t i = 0; i < row.size(); ++i) {
+        std::string cell = row[i];
+        if (i + 1 < row.size()) cell.resize(widths[i] + 3, ' ');
+        line += cell;
+      }
+      std::cout << line << "\n";
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_top_verb(CLI::App& app, const GlobalOptions& global) {
+  auto* top = app.add_subcommand("top", "Display the running processes of the project's containers");
+  auto f = std::make_shared<TopFlags>();
+  top->add_option("services", f->services, "Services (default: all)");
+  set_action(top, [&global, f] { return run_top(global, *f); });
+}
+
+}  // namespace berth::cli
