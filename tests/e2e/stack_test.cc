@@ -1,0 +1,197 @@
+// berth up and down of whole stacks, end to end through the binary: the examples answer, start
+// order follows the dependencies, convergence, scaling, abort-on-exit, a killed `up`, two `up`s
+// at once, data in volumes across down and up. Each test leaves nothing behind.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/support/compose_project.h"
+
+namespace berth::test {
+namespace {
+
+namespace stdfs = std::filesystem;
+
+std::map<std::string, std::string> ids_by_name(const ComposeProject& p) {
+  Result r = p({"ps", "-a", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, std::string> out;
+  for (const auto& c : nlohmann::json::parse(r.out)) out[c["Name"]] = c["ID"];
+  return out;
+}
+
+std::string shell_output(const std::string& command) {
+  std::string out;
+  FILE* f = ::popen(command.c_str(), "r");
+  if (!f) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  ::pclose(f);
+  return out;
+}
+
+// Mounts, namespaces and half-made containers of this project's state roots.
+void expect_nothing_left(const ComposeProject& p) {
+  std::ifstream mounts("/proc/self/mounts");
+  std::string line;
+  while (std::getline(mounts, line)) EXPECT_EQ(line.find(p.dir().string()), std::string::npos) << line;
+  std::error_code ec;
+  for (const auto& e : stdfs::directory_iterator(p.dir() / "state" / "stack", ec))
+    if (e.path().extension() == ".json") ADD_FAILURE() << "resources left: " << e.path();
+  for (const auto& e : stdfs::directory_iterator(p.dir() / "run" / "netns", ec)) ADD_FAILURE() << "netns left: " << e.path();
+}
+
+std::string two_services(const std::string& env_value) {
+  return "services:\n"
+         "  db:\n    image: busybox\n    command: [\"sleep\", \"1000\"]\n    init: true\n"
+         "  app:\n    image: busybox\n    command: [\"sleep\", \"1000\"]\n    init: true\n"
+         "    environment: {MODE: " + env_value + "}\n    depends_on: [db]\n";
+}
+
+TEST(StackE2E, WebappExampleAnswersAndStartsInDependencyOrder) {
+  std::string yaml;
+  {
+    std::ifstream in(std::string(BERTH_SOURCE_DIR) + "/examples/webapp/compose.yaml");
+    std::stringstream s;
+    s << in.rdbuf();
+    yaml = s.str();
+  }
+  size_t port = yaml.find("\"8080:80\"");
+  ASSERT_NE(port, std::string::npos);
+  yaml.replace(port, 9, "\"127.0.0.1:18380:80\"");
+  yaml.replace(yaml.find("name: webapp"), 12, "");
+  ComposeProject p(yaml);
+  stdfs::copy(std::string(BERTH_SOURCE_DIR) + "/examples/webapp/api", p.dir() / "api");
+  stdfs::copy(std::string(BERTH_SOURCE_DIR) + "/examples/webapp/web", p.dir() / "web", stdfs::copy_options::recursive);
+  std::string env = "BERTH_ROOT=" + (p.dir() / "state").string() + " BERTH_RUN_ROOT=" + (p.dir() / "run").string();
+  ASSERT_EQ(std::system((env + " " + BERTH_SOURCE_DIR + "/scripts/make-images.sh " + BERTH_BINARY + " >/dev/null").c_str()), 0);
+
+  Result up = p({"up", "-d", "--wait"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  // cache healthy before api is created; api healthy before web is created.
+  auto at = [&](const std::string& text) { return up.err.find(text); };
+  ASSERT_NE(at("Container cache  Healthy"), std::string::npos) << up.err;
+  EXPECT_LT(at("Container cache  Healthy"), at("Container " + p.name() + "-api-1  Created")) << up.err;
+  EXPECT_LT(at("Container api  Healthy"), at("Container " + p.name() + "-web-1  Created")) << up.err;
+
+  EXPECT_EQ(shell_output("curl -fsS http://127.0.0.1:18380/cgi-bin/visits"), "visits: 1\n");
+  EXPECT_EQ(shell_output("curl -fsS http://127.0.0.1:18380/cgi-bin/visits"), "visits: 2\n");
+  Result down = p({"down", "-v"});
+  EXPECT_EQ(down.exit_code, 0) << down.err;
+  expect_nothing_left(p);
+}
+
+TEST(StackE2E, SecondUpDoesNothingAndAChangeRecreatesOnlyThatService) {
+  ComposeProject p(two_services("one"));
+  ASSERT_EQ(p({"up", "-d"}).exit_code, 0);
+  auto before = ids_by_name(p);
+  ASSERT_EQ(before.size(), 2u);
+
+  Result again = p({"up", "-d"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("Nothing to do"), std::string::npos) << again.err;
+  EXPECT_EQ(ids_by_name(p), before);
+
+  p.rewrite(two_services("two"));
+  Result changed = p({"up", "-d"});
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  auto after = ids_by_name(p);
+  EXPECT_EQ(after[p.name() + "-db-1"], before[p.name() + "-db-1"]);
+  EXPECT_NE(after[p.name() + "-app-1"], before[p.name() + "-app-1"]);
+  ASSERT_EQ(p({"down"}).exit_code, 0);
+  expect_nothing_left(p);
+}
+
+TEST(StackE2E, ScaleUpAndDown) {
+  ComposeProject p("services:\n  w:\n    image: busybox\n    command: [\"sleep\", \"1000\"]\n    init: true\n");
+  ASSERT_EQ(p({"up", "-d", "--scale", "w=3"}).exit_code, 0);
+  EXPECT_EQ(ids_by_name(p).size(), 3u);
+  ASSERT_EQ(p({"up", "-d", "--scale", "w=1"}).exit_code, 0);
+  auto left = ids_by_name(p);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left.begin()->first, p.name() + "-w-1");
+  ASSERT_EQ(p({"down"}).exit_code, 0);
+  expect_nothing_left(p);
+}
+
+TEST(StackE2E, AbortOnContainerExitPassesTheExitCodeThrough) {
+  ComposeProject p(
+      "services:\n"
+      "  job:\n    image: busybox\n    command: [\"sh\", \"-c\", \"echo working; sleep 0.2; exit 3\"]\n"
+      "  server:\n    image: busybox\n    command: [\"sleep\", \"1000\"]\n    init: true\n");
+  Result r = p({"up", "--abort-on-container-exit", "--exit-code-from", "job"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.out.find("working"), std::string::npos) << r.out;
+  ASSERT_EQ(p({"down"}).exit_code, 0);
+  expect_nothing_left(p);
+}
+
+TEST(StackE2E, AKilledUpConvergesOnTheNextUp) {
+  std::string yaml = "services:\n";
+  for (int i = 1; i <= 8; ++i)
+    yaml += "  s" + std::to_string(i) + ":\n    image: busybox\n    command: [\"sleep\", \"1000\"]\n    init: true\n";
+  ComposeProject p(yaml);
+  {
+    Background up(p.args({"up", "-d"}), p.dir().string(), p.env());
+    ASSERT_TRUE(up.wait_for_stderr("Created", 60));
+    up.signal(SIGKILL);
+    up.finish();
+  }
+  Result again = p({"up", "-d"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  Result ps = p({"ps", "--format", "json"});
+  auto running = nlohmann::json::parse(ps.out);
+  EXPECT_EQ(running.size(), 8u) << ps.out;
+  for (const auto& c : running) EXPECT_EQ(c["State"], "running");
+  ASSERT_EQ(p({"down"}).exit_code, 0);
+  expect_nothing_left(p);
+}
+
+TEST(StackE2E, TwoUpsAtOnceDoNotCorruptTheProject) {
+  std::string yaml = "services:\n";
+  for (int i = 1; i <= 4; ++i)
+    yaml += "  s" + std::to_string(i) + ":\n    image: busybox\n    command: [\"sleep\", \"1000\"]\n    init: true\n";
+  ComposeProject p(yaml);
+  Background first(p.args({"up", "-d"}), p.dir().string(), p.env());
+  Background second(p.args({"up", "-d"}), p.dir().string(), p.env());
+  Result a = first.finish(120);
+  Result b = second.finish(120);
+  EXPECT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_EQ(ids_by_name(p).size(), 4u);
+  ASSERT_EQ(p({"down"}).exit_code, 0);
+  expect_nothing_left(p);
+}
+
+TEST(StackE2E, VolumeDataSurvivesDownAndUpAndDownVRemovesIt) {
+  ComposeProject p(
+      "services:\n"
+      "  writer:\n    image: busybox\n"
+      "    command: [\"sh\", \"-c\", \"[ -f /data/n ] || echo first > /data/n; exec sleep 1000\"]\n"
+      "    init: true\n    volumes: [\"data:/data\"]\n"
+      "  reader:\n    image: busybox\n    command: [\"sleep\", \"1000\"]\n    init: true\n"
+      "    volumes: [\"data:/shared:ro\"]\n    depends_on: [writer]\n"
+      "volumes:\n  data: {}\n");
+  ASSERT_EQ(p({"up", "-d", "--wait"}).exit_code, 0);
+  Result seen = p({"exec", "-T", "reader", "cat", "/shared/n"});
+  EXPECT_EQ(seen.out, "first\n") << seen.err;
+  Result ro = p({"exec", "-T", "reader", "sh", "-c", "echo x > /shared/n"});
+  EXPECT_NE(ro.exit_code, 0);
+  ASSERT_EQ(p({"exec", "-T", "writer", "sh", "-c", "echo second > /data/n"}).exit_code, 0);
+  ASSERT_EQ(p({"down"}).exit_code, 0);
+  ASSERT_EQ(p({"up", "-d", "--wait"}).exit_code, 0);
+  EXPECT_EQ(p({"exec", "-T", "reader", "cat", "/shared/n"}).out, "second\n");
+  ASSERT_EQ(p({"down", "-v"}).exit_code, 0);
+  Result volumes = p.raw({"volume", "ls", "-q"});
+  EXPECT_EQ(volumes.out, "") << volumes.out;
+  expect_nothing_left(p);
+}
+
+}  // namespace
+}  // namespace berth::test
