@@ -2,11 +2,11 @@
 // unpause, restart, destroy, health_status), read from the container records: inotify on
 // $BERTH_ROOT/containers and on each container's directory, so any berth process's work shows.
 // What happened before the command started is not replayed (there is no event log).
-#include <algorithm>
 #include <poll.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>

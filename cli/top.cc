@@ -1,14 +1,15 @@
 // berth top: the processes of each running container of the project, found as the processes
 // that share the container's PID namespace (no runtime needs to be asked).
-#include <optional>
 #include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <ctime>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "cli/container_steps.h"
@@ -29,8 +30,39 @@ struct Process {
   long pid = 0, ppid = 0;
   unsigned uid = 0;
   long cpu_seconds = 0;
+  int cpu_percent = 0;  // CPU time over the time since it started, as ps -f's C
+  std::string start;    // HH:MM today, else Mon DD
+  std::string tty;      // pts/N, or ?
   std::string cmd;
 };
+
+// The machine's boot time, seconds since the epoch (/proc/stat btime).
+long boot_time() {
+  std::ifstream stat("/proc/stat");
+  for (std::string line; std::getline(stat, line);)
+    if (line.rfind("btime ", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
+
+std::string start_text(std::time_t started) {
+  std::tm then{}, now{};
+  std::time_t t = std::time(nullptr);
+  localtime_r(&started, &then);
+  localtime_r(&t, &now);
+  char buf[16];
+  if (then.tm_yday == now.tm_yday && then.tm_year == now.tm_year) std::strftime(buf, sizeof buf, "%H:%M", &then);
+  else std::strftime(buf, sizeof buf, "%b%d", &then);
+  return buf;
+}
+
+std::string tty_text(long tty_nr) {
+  if (tty_nr == 0) return "?";
+  long major = (tty_nr >> 8) & 0xfff;
+  long minor = (tty_nr & 0xff) | ((tty_nr >> 12) & 0xfff00);
+  if (major >= 136 && major <= 143) return "pts/" + std::to_string((major - 136) * 256 + minor);
+  if (major == 4) return "tty" + std::to_string(minor);
+  return "?";
+}
 
 std::string pid_namespace(long pid) {
   std::error_code ec;
@@ -52,15 +84,23 @@ std::optional<Process> read_process(long pid) {
   std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
   size_t close = text.rfind(')');
   if (close != std::string::npos) {
-    // Fields after the command: state(3) ... utime(14) stime(15).
+    // Fields after the command: state(3) ... tty_nr(7) ... utime(14) stime(15) ... starttime(22).
     std::istringstream rest(text.substr(close + 2));
     std::string field;
-    long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i) {
+    long utime = 0, stime = 0, tty_nr = 0, starttime = 0;
+    for (int i = 3; i <= 22 && rest >> field; ++i) {
+      if (i == 7) tty_nr = std::stol(field);
       if (i == 14) utime = std::stol(field);
       if (i == 15) stime = std::stol(field);
+      if (i == 22) starttime = std::stol(field);
     }
-    p.cpu_seconds = (utime + stime) / ::sysconf(_SC_CLK_TCK);
+    long ticks = ::sysconf(_SC_CLK_TCK);
+    p.cpu_seconds = (utime + stime) / ticks;
+    std::time_t started = static_cast<std::time_t>(boot_time() + starttime / ticks);
+    long elapsed = static_cast<long>(std::time(nullptr) - started);
+    p.cpu_percent = elapsed > 0 ? static_cast<int>((utime + stime) * 100 / ticks / elapsed) : 0;
+    p.start = start_text(started);
+    p.tty = tty_text(tty_nr);
   }
   std::ifstream cmdline(base + "/cmdline");
   std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
@@ -108,11 +148,12 @@ int run_top(const GlobalOptions& g, const TopFlags& f) {
   for (const auto& c : containers_of(p, f.services)) {
     runtime::ContainerRecord r = runtime::inspect_container(c.id);
     if ((r.status != "running" && r.status != "paused") || r.pid <= 0) continue;
-    std::vector<std::vector<std::string>> rows{{"UID", "PID", "PPID", "TIME", "CMD"}};
+    // The columns of `ps -ef`, as docker compose top prints them.
+    std::vector<std::vector<std::string>> rows{{"UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"}};
     for (const auto& proc : processes_of(r.pid))
       rows.push_back({user_name(proc.uid), std::to_string(proc.pid), std::to_string(proc.ppid),
-                      cpu_time(proc.cpu_seconds), proc.cmd});
-    std::vector<size_t> widths(5, 0);
+                      std::to_string(proc.cpu_percent), proc.start, proc.tty, cpu_time(proc.cpu_seconds), proc.cmd});
+    std::vector<size_t> widths(rows[0].size(), 0);
     for (const auto& row : rows)
       for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
     if (!first) std::cout << "\n";

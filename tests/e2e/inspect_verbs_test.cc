@@ -31,6 +31,12 @@ services:
   r = p({"port", "--protocol", "udp", "web", "53"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("127.0.0.1:", 0), 0u);
+  // --index: the second container of a scaled service has a port of its own.
+  ASSERT_EQ(p({"up", "-d", "--scale", "web=2"}).exit_code, 0);
+  auto second = p({"port", "--index", "2", "web", "80"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.out, r.out);
+  EXPECT_EQ(p({"port", "--index", "3", "web", "80"}).exit_code, 1);
   r = p({"port", "web", "81"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("no port 81/tcp is published"), std::string::npos) << r.err;
@@ -65,6 +71,9 @@ services:
   auto r = p({"top"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind(p.name() + "-app-1\nUID", 0), 0u) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\nUID +PID +PPID +C +STIME +TTY +TIME +CMD\n"))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\nroot +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]{2}:[0-9]{2} +\\? +00:00:00 +sleep 1000\n")))
+      << r.out;
   EXPECT_NE(r.out.find("sleep 1000"), std::string::npos) << r.out;
   // Nothing of the host's.
   EXPECT_EQ(r.out.find("berth-supervisor"), std::string::npos) << r.out;

@@ -39,6 +39,10 @@ TEST(LogsE2E, PrefixesTailTimestampsAndBounds) {
   EXPECT_EQ(p({"logs", "--no-log-prefix", "--since", "10m"}).out, "one\ntwo\nthree\n");
   EXPECT_EQ(p({"logs", "--no-log-prefix", "--since", "2000-01-01"}).out, "one\ntwo\nthree\n");
 
+  r = p({"logs", "--no-log-prefix", "--index", "1", "talker"});
+  EXPECT_EQ(r.out, "one\ntwo\nthree\n") << r.err;
+  EXPECT_EQ(p({"logs", "--index", "2", "talker"}).exit_code, 1);
+
   r = p({"logs", "--since", "yesterday"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("--since: 'yesterday' is not a time"), std::string::npos) << r.err;

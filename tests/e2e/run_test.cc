@@ -63,6 +63,13 @@ TEST(RunE2E, FlagsOverrideTheService) {
   // --no-deps: db was not started.
   EXPECT_TRUE(ps_all(p).empty());
 
+  // A volume of the project, by name: what one run writes, the next one reads.
+  p.rewrite(std::string(kStack) + "volumes:\n  scratch:\n");
+  r = p({"run", "--rm", "--no-deps", "-v", "scratch:/scratch", "app", "sh", "-c", "echo kept > /scratch/f"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = p({"run", "--rm", "--no-deps", "-v", "scratch:/scratch", "app", "cat", "/scratch/f"});
+  EXPECT_EQ(r.out, "kept\n") << r.err;
+
   r = p({"run", "--rm", "--no-deps", "--entrypoint", "echo entry", "app", "point"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "entry point\n");
