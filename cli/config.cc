@@ -5,6 +5,7 @@
 #include "cli/project_options.h"
 #include "cli/verbs.h"
 #include "compose/config_hash.h"
+#include "compose/dollar_escape.h"
 #include "compose/profiles.h"
 #include "compose/yaml_writer.h"
 
@@ -46,6 +47,14 @@ std::string hashes(const compose::Project& p, const std::string& which) {
   return out;
 }
 
+// The project as YAML or JSON. Interpolated values have their `$` escaped, so that the output
+// loads again to the same project.
+std::string printed_project(const compose::Project& p, const ConfigFlags& f) {
+  compose::Node tree = compose::encode_project(p);
+  if (!f.no_interpolate) compose::escape_dollars(tree);
+  return f.format == "json" ? compose::to_json(tree) : compose::to_yaml(tree);
+}
+
 int run_config(const GlobalOptions& global, const ConfigFlags& f) {
   compose::LoadOptions o = load_options(global);
   o.interpolate = !f.no_interpolate;
@@ -58,8 +67,7 @@ int run_config(const GlobalOptions& global, const ConfigFlags& f) {
   std::string text;
   if (f.services || f.volumes || f.networks || f.profiles || f.images) text = listing(p, f);
   else if (!f.hash.empty()) text = hashes(p, f.hash);
-  else if (f.format == "json") text = compose::to_json(compose::encode_project(p));
-  else text = compose::to_yaml(compose::encode_project(p));
+  else text = printed_project(p, f);
 
   if (f.output.empty()) {
     std::cout << text;

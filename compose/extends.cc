@@ -80,7 +80,8 @@ class ExtendsResolver {
   Node& load_other(const std::string& other_path, const Node& where, const std::string& path_here) {
     auto it = loaded_.find(other_path);
     if (it != loaded_.end()) return it->second;
-    if (!std::filesystem::exists(other_path))
+    std::error_code ec;  // a name too long for the file system is "not there", not a crash
+    if (!std::filesystem::exists(other_path, ec))
       throw node_error(where, path_here + ".file", "extended file " + other_path + " does not exist",
                        "check the path (relative paths are against the file that has the extends)");
     Node doc = read_compose_file(other_path, ctx_);

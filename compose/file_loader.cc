@@ -1,6 +1,7 @@
 #include "compose/file_loader.h"
 
 #include <filesystem>
+#include <optional>
 
 #include "compose/canonical.h"
 #include "compose/extends.h"
@@ -64,6 +65,14 @@ void upgrade_legacy_format(Node& doc, const std::string& path, const FileLoadCon
                             "every top-level key as a service");
 }
 
+// The tree parse_compose_file already gave for `path`, taken out of ctx.parsed.
+std::optional<Node> take_parsed(const FileLoadContext& ctx, const std::string& path) {
+  if (!ctx.parsed) return std::nullopt;
+  auto entry = ctx.parsed->extract(path);
+  if (!entry) return std::nullopt;
+  return std::move(entry.mapped());
+}
+
 }  // namespace
 
 Node parse_compose_file(const std::string& path, const std::string& stdin_content) {
@@ -82,14 +91,8 @@ Node parse_compose_file(const std::string& path, const std::string& stdin_conten
 
 Node read_compose_file(const std::string& path, const FileLoadContext& ctx,
                        const std::string& stdin_content) {
-  Node doc;
-  auto cached = ctx.parsed ? ctx.parsed->find(path) : decltype(ctx.parsed->find(path))();
-  if (ctx.parsed && cached != ctx.parsed->end()) {
-    doc = std::move(cached->second);
-    ctx.parsed->erase(cached);
-  } else {
-    doc = parse_compose_file(path, stdin_content);
-  }
+  std::optional<Node> cached = take_parsed(ctx, path);
+  Node doc = cached ? std::move(*cached) : parse_compose_file(path, stdin_content);
   upgrade_legacy_format(doc, path, ctx);
   if (ctx.interpolate) {
     InterpolationWarnings unset;

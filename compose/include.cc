@@ -101,7 +101,8 @@ void resolve_includes(Node& document, const std::string& path, const std::string
           throw node_error(*entry.node, path_index("include", i),
                            "include cycle: " + path + " includes " + p + " which is already being loaded",
                            "remove one of the includes");
-      if (!std::filesystem::exists(p))
+      std::error_code ec;  // a name too long for the file system is "not there", not a crash
+      if (!std::filesystem::exists(p, ec))
         throw node_error(*entry.node, path_index("include", i), "included file " + p + " does not exist",
                          "check the path (relative paths are against the including file)");
     }
@@ -112,7 +113,8 @@ void resolve_includes(Node& document, const std::string& path, const std::string
     Environment env = *ctx.environment;
     if (entry.env_files.empty()) {
       std::string dotenv = project_dir + "/.env";
-      if (std::filesystem::is_regular_file(dotenv)) env.load_dotenv_file(dotenv);
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(dotenv, ec)) env.load_dotenv_file(dotenv);
     } else {
       for (const auto& f : entry.env_files) env.load_dotenv_file(f);
     }

@@ -57,14 +57,16 @@ void load_env_files(const LoadOptions& o, const std::string& project_dir, const 
   if (!o.env_files.empty()) {
     for (const auto& f : o.env_files) {
       std::string path = absolute(f, cwd);
-      if (!stdfs::is_regular_file(path))
+      std::error_code ec;
+      if (!stdfs::is_regular_file(path, ec))
         throw Error("env file " + path + " not found", "check the --env-file argument");
       env.load_dotenv_file(path);
     }
     return;
   }
   std::string dotenv = project_dir + "/.env";
-  if (stdfs::is_regular_file(dotenv)) env.load_dotenv_file(dotenv);
+  std::error_code ec;
+  if (stdfs::is_regular_file(dotenv, ec)) env.load_dotenv_file(dotenv);
 }
 
 // -p, then COMPOSE_PROJECT_NAME, then the files' `name:`, then the project directory's name.
@@ -112,7 +114,9 @@ Node peek_name(const std::vector<std::string>& files, FileLoadContext& ctx,
 
 LoadResult load_project(const LoadOptions& o) {
   LoadResult result;
-  std::string cwd = absolute(o.working_dir, stdfs::current_path().string());
+  std::error_code ec;
+  std::string cwd = absolute(o.working_dir, stdfs::current_path(ec).string());
+  if (ec) throw Error("cannot read the working directory: " + ec.message(), "cd to an existing directory");
   Environment env = base_environment(o);
   std::vector<std::string> files = choose_files(o, env, cwd);
 

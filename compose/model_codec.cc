@@ -179,10 +179,11 @@ Project decode_project(const Node& root) {
   decode_section(root, "secrets", p.secrets);
   decode_section(root, "configs", p.configs);
   decode_section(root, "models", p.models);
-  for (auto& [name, service] : p.services) {
-    service.name = name;
-    if (const Node::Entry* e = root.find("services")->find_entry(name)) service.mark = e->key_mark;
-  }
+  for (auto& [name, service] : p.services) service.name = name;
+  // One pass over the services' keys for their marks (a lookup per service is quadratic).
+  if (const Node* services = root.find("services"); services && services->is_mapping())
+    for (const auto& e : services->entries())
+      if (auto it = p.services.find(e.key); it != p.services.end()) it->second.mark = e.key_mark;
   return p;
 }
 

@@ -245,11 +245,14 @@ void container_names(const Project& p) {
 }  // namespace
 
 void validate_project(const Node& merged, const Project& p) {
-  const Node* services = merged.find("services");
+  // Each service's tree, found in one pass (a lookup per service is quadratic).
+  std::map<std::string_view, const Node*> trees;
+  if (const Node* services = merged.find("services"); services && services->is_mapping())
+    for (const auto& e : services->entries()) trees.emplace(e.key, &e.value);
+  static const Node empty = Node::mapping();
   for (const auto& [name, s] : p.services) {
-    const Node* tree = services ? services->find(name) : nullptr;
-    static const Node empty = Node::mapping();
-    ServiceValidator(p, s, tree ? *tree : empty).run();
+    auto it = trees.find(name);
+    ServiceValidator(p, s, it != trees.end() ? *it->second : empty).run();
   }
   container_names(p);
 }

@@ -68,7 +68,7 @@ class TreeBuilder {
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
     while (true) {
       yaml_event_t event;
-      if (!yaml_parser_parse(&parser, &event)) throw parse_error(parser);
+      if (!yaml_parser_parse(&parser, &event)) throw parse_error(parser, text);
       std::unique_ptr<yaml_event_t, void (*)(yaml_event_t*)> event_guard(&event, yaml_event_delete);
       if (event.type == YAML_STREAM_END_EVENT) break;
       handle(event);
@@ -112,11 +112,15 @@ class TreeBuilder {
     return Mark{file_, static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1};
   }
 
-  Error parse_error(const yaml_parser_t& p) const {
+  Error parse_error(const yaml_parser_t& p, std::string_view text) const {
     std::string what = "invalid YAML: ";
     what += p.problem ? p.problem : "malformed document";
     if (p.context) what += std::string(" (") + p.context + ")";
-    return Error(what, "check the indentation and quoting near this place",
+    size_t at = p.problem_mark.index;
+    bool tab = at < text.size() && text[at] == '\t';
+    return Error(what,
+                 tab ? "YAML indents with spaces, not tabs: replace the tab at this place"
+                     : "check the indentation and quoting near this place",
                  mark_of(p.problem_mark).location());
   }
 

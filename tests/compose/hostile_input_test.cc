@@ -38,9 +38,10 @@ bool survives(const std::string& text, const std::string& label = {}) {
     EXPECT_FALSE(e.message().empty()) << label;
     return false;
   } catch (const std::exception& e) {
-    ADD_FAILURE() << label << ": " << typeid(e).name() << ": " << e.what() << "\ninput:\n" << text;
+    ADD_FAILURE() << label << ": " << typeid(e).name() << ": " << std::string(e.what()).substr(0, 300)
+                  << "\ninput:\n" << text.substr(0, 500);
   } catch (...) {
-    ADD_FAILURE() << label << ": unknown exception\ninput:\n" << text;
+    ADD_FAILURE() << label << ": unknown exception\ninput:\n" << text.substr(0, 500);
   }
   return false;
 }
@@ -157,6 +158,17 @@ TEST(HostileInput, InvalidUtf8AndControlCharacters) {
     for (size_t at : {size_t{0}, size_t{10}, sample.size() / 2, sample.size()})
       survives(sample.substr(0, at) + std::string(bad, std::max<size_t>(1, std::strlen(bad))) + sample.substr(at),
                "bytes at " + std::to_string(at));
+}
+
+TEST(HostileInput, PathsTooLongForTheFileSystem) {
+  std::string longname(5000, 'x');
+  for (const char* attribute : {"include:\n  - ", "services:\n  web:\n    extends: {service: a, file: ",
+                                "services:\n  web:\n    image: a\n    env_file: ",
+                                "services:\n  web:\n    image: a\n    label_file: "}) {
+    std::string text = attribute + longname + (std::string(attribute).find('{') != std::string::npos ? "}" : "") + "\n";
+    EXPECT_FALSE(survives(text, attribute));
+  }
+  EXPECT_FALSE(survives("include:\n  - path: a.yaml\n    project_directory: " + longname + "\n"));
 }
 
 TEST(HostileInput, OddButValidYaml) {

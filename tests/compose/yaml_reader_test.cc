@@ -171,6 +171,13 @@ TEST(YamlReader, SyntaxErrorsHaveLineAndColumn) {
   EXPECT_EQ(e.where().file, "test.yaml");
 }
 
+TEST(YamlReader, TabIndentationHasItsOwnHint) {
+  Error e = error_of([] { yaml("services:\n  web:\n\timage: a\n"); });
+  EXPECT_EQ(e.where().line, 3);
+  EXPECT_EQ(e.where().column, 1);
+  EXPECT_TRUE(contains(e.hint(), "not tabs")) << e.hint();
+}
+
 TEST(YamlReader, NonScalarKeysAreAnError) {
   Error e = error_of([] { yaml("? [a, b]\n: c\n"); });
   EXPECT_TRUE(contains(e.message(), "key must be a string")) << e.message();

@@ -90,6 +90,18 @@ TEST_F(ConfigE2E, JsonIsTheSameProject) {
   EXPECT_EQ(again.out, r.out);
 }
 
+TEST_F(ConfigE2E, LiteralDollarsArePrintedEscapedAndLoadBack) {
+  dir_.write("dollar.yaml", "services:\n  web:\n    image: a\n    command: [\"echo\", \"$$HOME\"]\n");
+  auto r = berth({"-p", "d", "-f", "dollar.yaml", "config"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "      - $$HOME\n")) << r.out;
+  dir_.write("printed.yaml", r.out);
+  auto again = berth({"-p", "d", "-f", "printed.yaml", "config"});
+  EXPECT_EQ(again.out, r.out);
+  // Without interpolation the text is printed as written.
+  EXPECT_TRUE(contains(berth({"-p", "d", "-f", "dollar.yaml", "config", "--no-interpolate"}).out, "- $$HOME\n"));
+}
+
 TEST_F(ConfigE2E, Listings) {
   EXPECT_EQ(berth({"config", "--services"}).out, "api\ncache\ndb\nweb\n");
   EXPECT_EQ(berth({"config", "--volumes"}).out, "dbdata\nstatic\n");

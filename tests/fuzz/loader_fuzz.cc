@@ -2,6 +2,7 @@
 // answer to bad input; any other exception, a crash, a leak or a hang is a finding.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -11,14 +12,24 @@
 
 namespace {
 
-// An empty directory for the project: relative paths in the input resolve here.
-const std::string& scratch_dir() {
-  static const std::string dir = [] {
+// An empty directory for the project: relative paths in the input resolve here. Removed when
+// the fuzzer exits.
+struct ScratchDir {
+  std::string path;
+  ScratchDir() {
     std::string tmpl = (std::filesystem::temp_directory_path() / "berth-fuzz-XXXXXX").string();
     if (!::mkdtemp(tmpl.data())) std::abort();
-    return tmpl;
-  }();
-  return dir;
+    path = tmpl;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+const std::string& scratch_dir() {
+  static const ScratchDir dir;
+  return dir.path;
 }
 
 }  // namespace
