@@ -63,11 +63,11 @@ class Puller {
     FileLock lock = store_.blob_lock(layer.digest);
     if (!store_.has_blob(layer.digest)) {
       auto partial = store_.partial_path(layer.digest);
-      client_.download_blob(layer.digest, partial, [&](int64_t now, int64_t total) {
+      std::string actual = client_.download_blob(layer.digest, partial, [&](int64_t now, int64_t total) {
         event(layer.digest, "Downloading", now, total > 0 ? total : layer.size);
       });
       event(layer.digest, "Verifying", layer.size, layer.size);
-      store_.commit_blob_file(partial, layer.digest, "layer " + layer.digest + " from " + ref_.registry);
+      store_.commit_hashed_blob(partial, layer.digest, actual, "layer " + layer.digest + " from " + ref_.registry);
     }
     event(layer.digest, "Extracting", layer.size, layer.size);
     store_.ensure_layer(layer.digest, diff_id);
