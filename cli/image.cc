@@ -322,9 +322,11 @@ void add_pull(CLI::App& image_cmd, const GlobalOptions& global) {
     bare.digest.clear();
     if (!*quiet)
       std::printf("%s: Pulling from %s\n", ref.tag.empty() ? ref.digest.c_str() : ref.tag.c_str(), bare.familiar().c_str());
-    std::string digest = image::registry::pull_image(store, ref, options);
+    auto result = image::registry::pull_image(store, ref, options);
     progress.finish();
-    if (!*quiet) std::printf("Digest: %s\nStatus: Downloaded image for %s\n", digest.c_str(), ref.familiar().c_str());
+    if (!*quiet)
+      std::printf("Digest: %s\nStatus: %s for %s\n", result.manifest_digest.c_str(),
+                  result.changed ? "Downloaded newer image" : "Image is up to date", ref.familiar().c_str());
     std::printf("%s\n", ref.str().c_str());
     return 0;
   });

@@ -21,7 +21,7 @@ class Puller {
   Puller(Store& store, const Reference& ref, const PullOptions& options)
       : store_(store), ref_(ref), options_(options), client_(ref, false) {}
 
-  std::string run() {
+  PullResult run() {
     Client::Fetched top = client_.get_manifest(ref_.digest.empty() ? ref_.tag : ref_.digest);
     if (is_index_media_type(top.media_type) || (top.media_type.empty() && is_index_document(top.body))) {
       Index index = parse_index(top.body, "image index of " + ref_.familiar());
@@ -40,9 +40,10 @@ class Puller {
                   std::to_string(config.diff_ids.size()));
     fetch_layers(manifest, config);
     std::string media_type = manifest.media_type.empty() ? media::kOciManifest : manifest.media_type;
+    bool was_tagged = store_.resolve(ref_) == top.digest;
     store_.put_blob(top.body, top.digest, "manifest");
     store_.set_reference(ref_, top.digest, media_type);
-    return top.digest;
+    return {top.digest, fetched_ || !was_tagged};
   }
 
  private:
@@ -62,15 +63,16 @@ class Puller {
     FileLock lock = store_.blob_lock(layer.digest);
     if (!store_.has_blob(layer.digest)) {
       auto partial = store_.partial_path(layer.digest);
-      client_.download_blob(layer.digest, partial, [&](int64_t now, int64_t total) {
+      std::string actual = client_.download_blob(layer.digest, partial, [&](int64_t now, int64_t total) {
         event(layer.digest, "Downloading", now, total > 0 ? total : layer.size);
       });
       event(layer.digest, "Verifying", layer.size, layer.size);
-      store_.commit_blob_file(partial, layer.digest, "layer " + layer.digest + " from " + ref_.registry);
+      store_.commit_hashed_blob(partial, layer.digest, actual, "layer " + layer.digest + " from " + ref_.registry);
     }
     event(layer.digest, "Extracting", layer.size, layer.size);
     store_.ensure_layer(layer.digest, diff_id);
     event(layer.digest, "Pull complete");
+    fetched_ = true;
   }
 
   void fetch_layers(const Manifest& manifest, const ImageConfig& config) {
@@ -105,11 +107,12 @@ class Puller {
   PullOptions options_;
   Client client_;
   std::mutex event_mutex_;
+  std::atomic<bool> fetched_{false};
 };
 
 }  // namespace
 
-std::string pull_image(Store& store, const Reference& ref, const PullOptions& options) {
+PullResult pull_image(Store& store, const Reference& ref, const PullOptions& options) {
   FileLock use = store.use_lock();
   return Puller(store, ref, options).run();
 }

@@ -16,10 +16,15 @@ struct PullOptions {
   EventFn on_event;
 };
 
+struct PullResult {
+  std::string manifest_digest;
+  bool changed = false;  // false: the tag already named this image and every part was there
+};
+
 // Fetches the manifest (choosing `platform` from an index), the config and the layers (in
 // parallel; each checked against its digest, unpacked once, and skipped when already there;
-// partial downloads resume), then tags the image `ref`. Returns the manifest digest. Until that
+// partial downloads resume), then tags the image `ref`. Until that
 // last step nothing shows as an image.
-std::string pull_image(Store& store, const Reference& ref, const PullOptions& options);
+PullResult pull_image(Store& store, const Reference& ref, const PullOptions& options);
 
 }  // namespace berth::image::registry

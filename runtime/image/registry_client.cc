@@ -1,7 +1,10 @@
 #include "runtime/image/registry_client.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
+#include <vector>
 
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
@@ -210,32 +213,49 @@ std::string Client::get_blob(const std::string& digest) {
   return r.body;
 }
 
-void Client::download_blob(const std::string& digest, const std::filesystem::path& file,
-                           const ProgressFn& progress) {
+namespace {
+// The digest state of the first `size` bytes of a partial download, to continue from.
+Sha256 hash_prefix(const std::filesystem::path& file, int64_t size) {
+  Sha256 hash;
+  std::ifstream in(file, std::ios::binary);
+  std::vector<char> buf(1 << 20);
+  while (size > 0 && in) {
+    in.read(buf.data(), static_cast<std::streamsize>(std::min<int64_t>(size, static_cast<int64_t>(buf.size()))));
+    auto n = in.gcount();
+    hash.update(buf.data(), static_cast<size_t>(n));
+    size -= n;
+  }
+  return hash;
+}
+}  // namespace
+
+std::string Client::download_blob(const std::string& digest, const std::filesystem::path& file,
+                                  const ProgressFn& progress) {
   std::error_code ec;
   auto have = std::filesystem::exists(file) ? static_cast<int64_t>(std::filesystem::file_size(file, ec)) : 0;
+  Sha256 hash = hash_prefix(file, have);
   HttpRequest req;
   req.url = blob_url(digest);
   req.download_file = file;
+  req.on_data = [&](const char* data, size_t n) { hash.update(data, n); };
   if (have > 0) {
     req.headers.push_back("Range: bytes=" + std::to_string(have) + "-");
     req.append = true;
   }
   if (progress) req.on_progress = [&](int64_t now, int64_t total) { progress(have + now, total > 0 ? have + total : 0); };
   HttpResponse r = send(req, scope_);
-  if (r.status == 206 && have > 0) return;
-  if (r.status == 416 && have > 0) {  // we had it all already
-    return;
-  }
+  if ((r.status == 206 || r.status == 416) && have > 0) return hash.digest();  // 416: we had it all
   if (r.status == 200 && have > 0) {
     // The registry ignored the range: the body was appended after what we had. Start over.
     std::filesystem::remove(file, ec);
     req.headers.pop_back();
     req.append = false;
     have = 0;
+    hash = Sha256();
     r = send(req, scope_);
   }
   if (r.status != 200) fail(r, "blob " + digest);
+  return hash.digest();
 }
 
 bool Client::has_blob(const std::string& digest) {

@@ -46,8 +46,9 @@ class Client {
   // A small blob (a config) in memory, checked against its digest.
   std::string get_blob(const std::string& digest);
   // Downloads a blob into `file`, continuing a partial download already there when the
-  // registry offers ranges. The caller checks the digest.
-  void download_blob(const std::string& digest, const std::filesystem::path& file,
+  // registry offers ranges. Returns the digest of the whole file, computed on the way; the
+  // caller compares it with what it asked for.
+  std::string download_blob(const std::string& digest, const std::filesystem::path& file,
                      const ProgressFn& progress);
   bool has_blob(const std::string& digest);
   // Uploads a blob: first offering a cross-repository mount from `mount_from` (a repository on

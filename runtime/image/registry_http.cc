@@ -73,6 +73,7 @@ size_t on_body(char* data, size_t size, size_t count, void* opaque) {
       t->write_error = "cannot write " + t->request->download_file.string() + ": " + std::strerror(errno);
       return 0;
     }
+    if (t->request->on_data) t->request->on_data(data, n);
     return n;
   }
   if (t->response->body.size() < (64u << 20)) t->response->body.append(data, n);

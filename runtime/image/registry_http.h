@@ -22,6 +22,8 @@ struct HttpRequest {
   // When set, a 2xx response body is written here (appended when `append`); else kept in memory.
   std::filesystem::path download_file;
   bool append = false;
+  // Sees each piece of a 2xx body written to download_file (to hash it on the way).
+  std::function<void(const char*, size_t)> on_data;
   // Called with (bytes so far, total or 0) while a body moves.
   std::function<void(int64_t, int64_t)> on_progress;
 };

@@ -89,13 +89,17 @@ std::string Store::put_blob(std::string_view data, const std::string& expected,
 
 void Store::commit_blob_file(const stdfs::path& file, const std::string& digest,
                              const std::string& what) {
-  std::string actual = sha256_file(file);
-  if (actual != digest) {
+  commit_hashed_blob(file, digest, sha256_file(file), what);
+}
+
+void Store::commit_hashed_blob(const stdfs::path& file, const std::string& expected,
+                               const std::string& actual, const std::string& what) {
+  if (actual != expected) {
     std::error_code ec;
     stdfs::remove(file, ec);
-    verify_digest(digest, actual, what);
+    verify_digest(expected, actual, what);
   }
-  if (::rename(file.c_str(), blob_path(digest).c_str()) != 0)
+  if (::rename(file.c_str(), blob_path(expected).c_str()) != 0)
     throw Error("cannot store " + what + ": " + std::strerror(errno));
 }
 

@@ -99,6 +99,9 @@ class Store {
   // content matches `digest`.
   void commit_blob_file(const std::filesystem::path& file, const std::string& digest,
                         const std::string& what = "blob");
+  // The same for a file whose digest the caller computed while writing it (`actual`).
+  void commit_hashed_blob(const std::filesystem::path& file, const std::string& expected,
+                          const std::string& actual, const std::string& what);
   // A small blob (manifest, config), checked against its digest on the way.
   std::string read_blob(std::string_view digest) const;
 

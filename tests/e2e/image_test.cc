@@ -332,6 +332,7 @@ TEST(ImageRegistryE2E, PushThenPullGivesTheSameTreesByteForByte) {
   r = b({"--progress", "plain", "image", "pull", target});
   EXPECT_NE(r.out.find("Already exists"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("Downloading"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Status: Image is up to date"), std::string::npos) << r.out;
 }
 
 TEST(ImageRegistryE2E, ManifestListPicksThePlatform) {
@@ -576,4 +577,24 @@ TEST(ImageRegistryE2E, SkopeoReadsWhatBerthWritesAndBack) {
   EXPECT_OK(c({"image", "pull", from_archive}));
   EXPECT_EQ(c.layers(), a.layers());
   EXPECT_EQ(c.inspect(from_archive)["Id"], a.inspect(target)["Id"]);
+}
+
+TEST(ImageE2E, SaveToAPipeAndLoadFromIt) {
+  Berth a, b;
+  TempDir src;
+  auto archive = write_file(src, "img.tar", berth::test::make_oci_archive(multi_layer_image(), "localhost/multi:1"));
+  EXPECT_OK(a({"image", "load", "-i", archive}));
+  std::string cmd = "BERTH_ROOT=" + a.env.at("BERTH_ROOT") + " " BERTH_BINARY " image save localhost/multi:1 | BERTH_ROOT=" +
+                    b.env.at("BERTH_ROOT") + " " BERTH_BINARY " image load > " + (src.path() / "out").string();
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_EQ(b.layers(), a.layers());
+  std::ifstream out(src.path() / "out");
+  std::string line;
+  std::getline(out, line);
+  EXPECT_EQ(line, "Loaded image: localhost/multi:1");
+  // An import from stdin too.
+  auto tar = write_file(src, "root.tar", berth::test::make_tar({{"f", 'f', "from stdin"}}));
+  cmd = "BERTH_ROOT=" + b.env.at("BERTH_ROOT") + " " BERTH_BINARY " image import - localhost/stdin:1 < " + tar + " > /dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_TRUE(stdfs::exists(stdfs::path(b.layer_dir("localhost/stdin:1", 0)) / "f"));
 }
