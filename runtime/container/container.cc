@@ -201,7 +201,7 @@ std::vector<std::string> create_container(const ContainerSpec& spec) {
                 "set `command:` (or `entrypoint:`) on the service, or use an image that has one");
   find_executable_in_rootfs(spec.rootfs, spec.process.args[0], spec.process.cwd,
                             spec.process.env);
-  parse_signal(spec.stop_signal);
+  if (!spec.stop_signal.empty()) parse_signal(spec.stop_signal);  // empty: SIGTERM
   Runc runc = Runc::locate();
 
   std::vector<std::string> warnings;

@@ -79,10 +79,10 @@ ContainerRecord record_from_json(const std::string& text, const std::string& sou
   }
 }
 
-void write_record(const ContainerRecord& record) {
+void write_record(const ContainerRecord& record, bool durable) {
   auto dir = container_state_dir(record.id);
   std::filesystem::create_directories(dir);
-  fs::write_file_atomic(dir / "record.json", record_to_json(record));
+  fs::write_file_atomic(dir / "record.json", record_to_json(record), 0644, durable);
 }
 
 std::optional<ContainerRecord> read_record(const std::string& id) {

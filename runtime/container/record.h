@@ -51,7 +51,10 @@ std::filesystem::path container_log_path(const std::string& id);
 std::string record_to_json(const ContainerRecord& record);
 ContainerRecord record_from_json(const std::string& text, const std::string& source);
 
-void write_record(const ContainerRecord& record);
+// durable = false skips the fsync (the rename keeps it atomic): for the frequent, volatile
+// changes (running, health, paused) that a reboot makes stale anyway. Creation and exit are
+// written durably.
+void write_record(const ContainerRecord& record, bool durable = true);
 // nullopt when there is no such container.
 std::optional<ContainerRecord> read_record(const std::string& id);
 std::vector<ContainerRecord> list_records();

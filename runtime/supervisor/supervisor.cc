@@ -74,7 +74,8 @@ class Supervisor {
   void dispatch(const std::vector<pollfd>& fds, const std::vector<Source>& sources,
                 size_t first_client);
   void handle(Client& client, const std::string& line);
-  void save() { write_record(record_); }
+  // Exits are kept durably; the rest (running, health, paused) is volatile, see write_record.
+  void save() { write_record(record_, record_.status == "exited"); }
   bool in_start_period() const {
     return Clock::now() - started_at_ < config_.healthcheck.start_period;
   }
