@@ -9,6 +9,7 @@
 #include <set>
 
 #include "util/error.h"
+#include "util/log.h"
 #include "volumes/host_path.h"
 #include "volumes/rollback.h"
 #include "volumes/safe_path.h"
@@ -135,10 +136,20 @@ class Planner {
   }
 
   runtime::Mount volume(const MountSpec& spec) {
+    try {
+      return volume_mount(spec);
+    } catch (const Error& e) {
+      if (!e.path().empty()) throw;
+      throw Error(describe(spec) + ": " + e.message(), e.hint(), {}, spec.where);
+    }
+  }
+
+  runtime::Mount volume_mount(const MountSpec& spec) {
     std::string name = spec.source.empty() ? anonymous_volume(spec) : named_volume(spec);
     out_.volumes.push_back(name);
+    // With a subpath the volume's root is not what appears at the target: nothing to copy into.
     std::optional<ImageContent> copy_up;
-    if (request_.image_root && !spec.nocopy)
+    if (request_.image_root && !spec.nocopy && spec.subpath.empty())
       copy_up = ImageContent{*request_.image_root, spec.target};
     MountHandle handle = store_.activate(name, copy_up);
     std::string source = store_.data_dir(name).string();
@@ -160,9 +171,25 @@ class Planner {
     create.labels[kProjectLabel] = request_.project;
     create.labels[kVolumeLabel] = spec.source;
     bool created = false;
-    store_.ensure(create, &created);
-    if (created) rollback_.add([this, name = def.name] { store_.remove(name, true); });
+    VolumeRecord record = store_.ensure(create, &created);
+    if (created) {
+      rollback_.add([this, name = def.name] { store_.remove(name, true); });
+    } else {
+      warn_if_foreign(record, create);
+    }
     return def.name;
+  }
+
+  // An existing volume is used as it is, as compose does; say so when it is not what the blueprint
+  // describes.
+  void warn_if_foreign(const VolumeRecord& record, const VolumeCreate& wanted) {
+    auto project = record.labels.find(kProjectLabel);
+    if (project == record.labels.end() || project->second != request_.project)
+      log::warn("volume \"" + record.name + "\" already exists but was not created for project \"" +
+                request_.project + "\"; set external: true to use an existing volume");
+    else if (record.driver_opts != wanted.driver_opts)
+      log::warn("volume \"" + record.name +
+                "\" exists with other driver_opts than the blueprint's; remove it to recreate it");
   }
 
   // A recreated container finds the anonymous volume of its previous self at the same target.

@@ -272,9 +272,12 @@ TEST(MountPlanner, SubpathSymlinksResolveInsideTheVolume) {
   // A link to /etc means the volume's /etc, which does not exist: an error, not the host's /etc.
   auto etc = volume("data", "/conf");
   etc.subpath = "to-etc";
+  etc.where = "services.web.volumes[1]";
   f.request.mounts = {etc};
   auto err = error_of([&] { prepare_mounts(f.store, f.request); });
-  EXPECT_NE(err.find("subpath to-etc"), std::string::npos) << err;
+  EXPECT_NE(err.find("services.web.volumes[1]: volume data:/conf: cannot open 'subpath to-etc"),
+            std::string::npos)
+      << err;
   // A link that climbs stops at the volume's root.
   auto up = volume("data", "/up");
   up.subpath = "way-up";
