@@ -2,13 +2,11 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <array>
 #include <optional>
 #include <cerrno>
@@ -17,6 +15,7 @@
 #include <vector>
 
 #include "util/error.h"
+#include "volumes/dir_entries.h"
 #include "volumes/rollback.h"
 #include "volumes/safe_path.h"
 #include "volumes/tree_copy.h"
@@ -47,16 +46,6 @@ void check(archive* a, int rc, const std::string& what) {
   if (rc < ARCHIVE_WARN) archive_failed(a, what);
 }
 
-std::vector<std::string> sorted_names(const std::filesystem::path& dir) {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
-    names.push_back(entry.path().filename().string());
-  if (ec) throw Error("cannot read " + dir.string() + ": " + ec.message());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 class Exporter {
  public:
   Exporter(const std::filesystem::path& dir, int out_fd)
@@ -71,26 +60,39 @@ class Exporter {
   }
 
   void run() {
-    add(root_, ".");
+    UniqueFd root(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!root.valid()) throw Error("export: cannot open " + root_.string() + ": " + std::strerror(errno));
+    add_entry(root.get(), "", ".");
     check(out_.get(), archive_write_close(out_.get()), "export");
   }
 
  private:
-  void add(const std::filesystem::path& full, const std::string& rel) {
+  // Every entry is reached through the fd of its directory, never by a path from the top: a
+  // directory swapped for a symlink while the export runs cannot lead it out of the volume.
+  // The entry is `name` in the directory `dir_fd` (an empty name: that directory itself), and
+  // `rel` its path in the archive.
+  void add_entry(int dir_fd, const std::string& name, const std::string& rel) {
+    int at_flags = name.empty() ? AT_EMPTY_PATH : 0;
     struct stat st {};
-    if (::lstat(full.c_str(), &st) != 0)
-      throw Error("export: cannot stat " + full.string() + ": " + std::strerror(errno));
+    if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW | at_flags) != 0)
+      throw Error("export: cannot stat " + rel + ": " + std::strerror(errno));
     if (S_ISSOCK(st.st_mode)) return;
     UniqueFd fd;
-    if (S_ISREG(st.st_mode)) {
-      fd = UniqueFd(::open(full.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-      if (!fd.valid()) throw Error("export: cannot open " + full.string() + ": " + std::strerror(errno));
+    if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
+      fd = UniqueFd(name.empty() ? ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                        // O_NONBLOCK: a file swapped for a fifo meanwhile must not hang us.
+                        : ::openat(dir_fd, name.c_str(),
+                                   O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+      if (!fd.valid()) throw Error("export: cannot open " + rel + ": " + std::strerror(errno));
     }
+    // libarchive reads symlink targets and xattrs of fd-less entries by path: a path through the
+    // pinned directory fd.
+    std::string source = "/proc/self/fd/" + std::to_string(dir_fd) + (name.empty() ? "" : "/" + name);
     archive_entry* raw = archive_entry_new();
     archive_entry_copy_pathname(raw, rel.c_str());
-    archive_entry_copy_sourcepath(raw, full.c_str());
+    archive_entry_copy_sourcepath(raw, source.c_str());
     check(disk_.get(), archive_read_disk_entry_from_file(disk_.get(), raw, fd.get(), &st),
-          "export: " + full.string());
+          "export: " + rel);
     // Reading a file for the export changes its atime: leaving times of access (and of inode
     // change) out keeps two exports of the same tree the same archive.
     archive_entry_unset_atime(raw);
@@ -99,18 +101,18 @@ class Exporter {
     archive_entry* spare = nullptr;
     archive_entry_linkify(resolver_.get(), &raw, &spare);
     EntryPtr entry(raw), spare_entry(spare);
-    if (entry) write(entry.get(), fd.get(), full);
+    if (entry) write(entry.get(), S_ISREG(st.st_mode) ? fd.get() : -1, rel);
     if (S_ISDIR(st.st_mode))
-      for (const auto& name : sorted_names(full))
-        add(full / name, rel == "." ? name : rel + "/" + name);
+      for (const auto& child : list_directory(fd.get(), rel))
+        add_entry(fd.get(), child, rel == "." ? child : rel + "/" + child);
   }
 
-  void write(archive_entry* entry, int fd, const std::filesystem::path& full) {
+  void write(archive_entry* entry, int fd, const std::string& rel) {
     // A second link of a file carries no data: the header points at the first.
     bool data = fd >= 0 && archive_entry_hardlink(entry) == nullptr;
     if (!data && archive_entry_filetype(entry) == AE_IFREG && archive_entry_hardlink(entry))
       archive_entry_set_size(entry, 0);
-    check(out_.get(), archive_write_header(out_.get(), entry), "export: " + full.string());
+    check(out_.get(), archive_write_header(out_.get(), entry), "export: " + rel);
     if (!data) return;
     char buf[1 << 16];
     for (;;) {
@@ -118,10 +120,10 @@ class Exporter {
       if (n == 0) break;
       if (n < 0) {
         if (errno == EINTR) continue;
-        throw Error("export: cannot read " + full.string() + ": " + std::strerror(errno));
+        throw Error("export: cannot read " + rel + ": " + std::strerror(errno));
       }
       if (archive_write_data(out_.get(), buf, static_cast<size_t>(n)) < 0)
-        archive_failed(out_.get(), "export: " + full.string());
+        archive_failed(out_.get(), "export: " + rel);
     }
   }
 
@@ -209,6 +211,9 @@ void import_volume(VolumeStore& store, const std::string& name, int in_fd) {
   auto record = store.ensure({name, "local", {}, {}}, &created);
   if (created) rollback.add([&store, name] { store.remove(name, true); });
   check_plain(record, "import into");
+  if (!record.users.empty())
+    throw Error("volume '" + name + "' is in use by a container",
+                "a running container would not see the imported tree; remove it first");
   auto data = store.data_dir(name);
   {
     UniqueFd fd = open_root(data);
