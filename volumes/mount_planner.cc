@@ -35,11 +35,21 @@ std::string describe(const MountSpec& spec) {
   return spec.target;
 }
 
+// "/a/./b/../c/" -> "/a/c": the form mounts are compared and handed to the runtime in.
+std::string clean_target(const std::string& target) {
+  std::string out = std::filesystem::path(target).lexically_normal().string();
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
 void check_target(const MountSpec& spec) {
   if (spec.target.empty() || spec.target[0] != '/')
     throw Error(describe(spec) + ": the target '" + spec.target +
                     "' is not an absolute path in the container",
                 "write the container path in full, starting with '/'", {}, spec.where);
+  if (clean_target(spec.target) == "/")
+    throw Error(describe(spec) + ": cannot mount over the container's root '/'",
+                "mount at a directory below '/'", {}, spec.where);
 }
 
 void check_one(const MountRequest& request, const MountSpec& spec) {
@@ -130,7 +140,7 @@ class Planner {
         for (auto it = created.rbegin(); it != created.rend(); ++it) ::rmdir(it->c_str());
       });
     }
-    return {spec.target, "bind", std::filesystem::canonical(host).string(),
+    return {clean_target(spec.target), "bind", std::filesystem::canonical(host).string(),
             {"rbind", spec.read_only ? "ro" : "rw",
              spec.propagation.empty() ? "rprivate" : spec.propagation}};
   }
@@ -150,7 +160,7 @@ class Planner {
     // With a subpath the volume's root is not what appears at the target: nothing to copy into.
     std::optional<ImageContent> copy_up;
     if (request_.image_root && !spec.nocopy && spec.subpath.empty())
-      copy_up = ImageContent{*request_.image_root, spec.target};
+      copy_up = ImageContent{*request_.image_root, clean_target(spec.target)};
     MountHandle handle = store_.activate(name, copy_up);
     std::string source = store_.data_dir(name).string();
     if (!spec.subpath.empty()) {
@@ -160,7 +170,8 @@ class Planner {
       source = fd_path(sub.get()).string();
     }
     if (handle.owns()) out_.driver_mounts.push_back(std::move(handle));
-    return {spec.target, "bind", source, {"rbind", spec.read_only ? "ro" : "rw", "rprivate"}};
+    return {clean_target(spec.target), "bind", source,
+            {"rbind", spec.read_only ? "ro" : "rw", "rprivate"}};
   }
 
   std::string named_volume(const MountSpec& spec) {
@@ -195,13 +206,13 @@ class Planner {
   // A recreated container finds the anonymous volume of its previous self at the same target.
   std::string anonymous_volume(const MountSpec& spec) {
     if (anonymous_.empty()) anonymous_ = store_.anonymous_volumes_of(request_.container);
-    auto it = anonymous_.find(spec.target);
+    auto it = anonymous_.find(clean_target(spec.target));
     std::string name = it != anonymous_.end() ? it->second : generated_volume_name();
     if (it == anonymous_.end()) {
       VolumeCreate create{name, "local", {}, {}};
       create.labels[kAnonymousLabel] = "";
       create.labels[kContainerLabel] = request_.container;
-      create.labels[kTargetLabel] = spec.target;
+      create.labels[kTargetLabel] = clean_target(spec.target);
       if (!request_.project.empty()) create.labels[kProjectLabel] = request_.project;
       store_.create(create);
       rollback_.add([this, name] { store_.remove(name, true); });
@@ -215,7 +226,7 @@ class Planner {
     if (spec.read_only) options.push_back("ro");
     if (spec.tmpfs_size) options.push_back("size=" + std::to_string(*spec.tmpfs_size));
     if (spec.tmpfs_mode) options.push_back("mode=" + octal(*spec.tmpfs_mode));
-    return {spec.target, "tmpfs", "tmpfs", options};
+    return {clean_target(spec.target), "tmpfs", "tmpfs", options};
   }
 
   // The other container's mounts, except where this container mounts something itself.
@@ -250,9 +261,7 @@ void check_mounts(const MountRequest& request) {
   std::set<std::string> targets;
   for (const MountSpec& spec : request.mounts) {
     check_one(request, spec);
-    std::string target = std::filesystem::path(spec.target).lexically_normal().string();
-    if (target.size() > 1 && target.back() == '/') target.pop_back();
-    if (!targets.insert(target).second)
+    if (!targets.insert(clean_target(spec.target)).second)
       throw Error(describe(spec) + ": " + spec.target + " is mounted twice",
                   "give each mount its own target", {}, spec.where);
   }
