@@ -57,13 +57,21 @@ void check_one(const MountRequest& request, const MountSpec& spec) {
   if (spec.kind != MountKind::tmpfs && (spec.tmpfs_size || spec.tmpfs_mode))
     throw Error(describe(spec) + ": tmpfs options on a mount that is not a tmpfs", {}, {},
                 spec.where);
-  if (spec.kind != MountKind::bind && (!spec.propagation.empty() || spec.create_host_path))
+  if (spec.kind != MountKind::bind &&
+      (!spec.propagation.empty() || spec.create_host_path || !spec.recursive.empty()))
     throw Error(describe(spec) + ": bind options on a mount that is not a bind", {}, {}, spec.where);
   if (spec.kind != MountKind::volume && (!spec.subpath.empty() || spec.nocopy))
     throw Error(describe(spec) + ": volume options on a mount that is not a volume", {}, {},
                 spec.where);
   switch (spec.kind) {
     case MountKind::bind: {
+      if (!spec.recursive.empty() && spec.recursive != "enabled" && spec.recursive != "disabled" &&
+          spec.recursive != "writable" && spec.recursive != "readonly")
+        throw Error(describe(spec) + ": unknown bind.recursive '" + spec.recursive + "'",
+                    "use enabled, disabled, writable or readonly", {}, spec.where);
+      if (spec.recursive == "readonly" && !spec.read_only)
+        throw Error(describe(spec) + ": bind.recursive readonly needs read_only: true", {}, {},
+                    spec.where);
       if (!spec.propagation.empty() && !propagation_modes().count(spec.propagation))
         throw Error(describe(spec) + ": unknown propagation '" + spec.propagation + "'",
                     "use one of rprivate, private, rshared, shared, rslave, slave", {}, spec.where);
@@ -140,9 +148,11 @@ class Planner {
         for (auto it = created.rbegin(); it != created.rend(); ++it) ::rmdir(it->c_str());
       });
     }
-    return {clean_target(spec.target), "bind", std::filesystem::canonical(host).string(),
-            {"rbind", spec.read_only ? "ro" : "rw",
-             spec.propagation.empty() ? "rprivate" : spec.propagation}};
+    std::vector<std::string> options = {spec.recursive == "disabled" ? "bind" : "rbind",
+                                        spec.read_only ? "ro" : "rw",
+                                        spec.propagation.empty() ? "rprivate" : spec.propagation};
+    if (spec.recursive == "readonly") options.push_back("rro");  // runc: read-only all the way down
+    return {clean_target(spec.target), "bind", std::filesystem::canonical(host).string(), options};
   }
 
   runtime::Mount volume(const MountSpec& spec) {

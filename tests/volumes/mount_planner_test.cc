@@ -435,3 +435,25 @@ TEST(MountPlanner, FailedCopyUpLeavesTheVolumeEmpty) {
   EXPECT_EQ(rc, 0);
   EXPECT_TRUE(f.store.inspect("shop_data").users.empty());  // the failed start counts no user
 }
+
+TEST(MountPlanner, BindRecursiveModes) {
+  Fixture f;
+  auto spec = bind(".", "/src");
+  spec.recursive = "disabled";
+  f.request.mounts = {spec};
+  EXPECT_EQ(prepare_mounts(f.store, f.request).mounts[0].options,
+            (std::vector<std::string>{"bind", "rw", "rprivate"}));
+  spec.recursive = "readonly";
+  spec.read_only = true;
+  f.request.mounts = {spec};
+  EXPECT_EQ(prepare_mounts(f.store, f.request).mounts[0].options,
+            (std::vector<std::string>{"rbind", "ro", "rprivate", "rro"}));
+  spec.read_only = false;
+  f.request.mounts = {spec};
+  EXPECT_NE(error_of([&] { prepare_mounts(f.store, f.request); }).find("needs read_only"),
+            std::string::npos);
+  spec.recursive = "sometimes";
+  f.request.mounts = {spec};
+  EXPECT_NE(error_of([&] { prepare_mounts(f.store, f.request); }).find("unknown bind.recursive"),
+            std::string::npos);
+}
