@@ -1,10 +1,15 @@
 #include "volumes/driver_mount.h"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <sstream>
 
 #include "util/error.h"
 #include "volumes/mount_options.h"
@@ -23,6 +28,29 @@ std::string opt(const std::map<std::string, std::string>& opts, const std::strin
   throw Error("cannot mount " + (device.empty() ? type : device) + " (type " + type + ") on " +
                   target.string() + ": " + std::strerror(err),
               "check the volume's driver_opts (type, device, o)");
+}
+std::string resolve_host(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
+  if (rc != 0)
+    throw Error("cannot resolve nfs server '" + host + "': " + ::gai_strerror(rc),
+                "give its address in addr=, or fix the name");
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> list(found, &::freeaddrinfo);
+  const addrinfo* pick = found;
+  for (const addrinfo* a = found; a; a = a->ai_next)
+    if (a->ai_family == AF_INET) {
+      pick = a;
+      break;
+    }
+  char text[INET6_ADDRSTRLEN] = {};
+  const void* addr =
+      pick->ai_family == AF_INET
+          ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in*>(pick->ai_addr)->sin_addr)
+          : static_cast<const void*>(&reinterpret_cast<const sockaddr_in6*>(pick->ai_addr)->sin6_addr);
+  ::inet_ntop(pick->ai_family, addr, text, sizeof text);
+  return text;
 }
 }  // namespace
 
@@ -50,6 +78,23 @@ void check_driver(const std::string& driver, const std::map<std::string, std::st
     throw Error("driver_opts device '" + device + "' must be an absolute host path for a bind");
 }
 
+std::string resolve_nfs_addr(const std::string& data) {
+  std::string out;
+  std::istringstream in(data);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (item.rfind("addr=", 0) == 0) {
+      std::string host = item.substr(5);
+      in6_addr probe{};
+      if (::inet_pton(AF_INET, host.c_str(), &probe) != 1 &&
+          ::inet_pton(AF_INET6, host.c_str(), &probe) != 1)
+        item = "addr=" + resolve_host(host);
+    }
+    out += (out.empty() ? "" : ",") + item;
+  }
+  return out;
+}
+
 MountHandle mount_driver_opts(const std::map<std::string, std::string>& opts,
                               const std::filesystem::path& data_dir) {
   if (opts.empty()) return {};
@@ -72,6 +117,7 @@ MountHandle mount_driver_opts(const std::map<std::string, std::string>& opts,
     return handle;
   }
   std::string source = device.empty() ? type : device;
+  if (type == "nfs" || type == "nfs4") o.data = resolve_nfs_addr(o.data);
   if (::mount(source.c_str(), data_dir.c_str(), type.c_str(), o.flags,
               o.data.empty() ? nullptr : o.data.c_str()) != 0)
     mount_failed(type, device, data_dir);

@@ -18,6 +18,11 @@ void check_driver(const std::string& driver, const std::map<std::string, std::st
 // type=none with o=bind (or rbind) binds the host directory `device`; any other type is given to
 // mount(2) as is, with the generic flags of `o` as flags and the rest (nfs addr=..., tmpfs
 // size=...) as file-system data.
+// The kernel's nfs client takes the server as an address (addr=...), not a name: a host name
+// there is resolved (IPv4 first), as Docker's local driver does. Other options are kept as they
+// are. A name that does not resolve is an error.
+std::string resolve_nfs_addr(const std::string& data);
+
 MountHandle mount_driver_opts(const std::map<std::string, std::string>& opts,
                               const std::filesystem::path& data_dir);
 

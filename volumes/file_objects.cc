@@ -98,6 +98,11 @@ std::vector<runtime::Mount> materialise_file_objects(const FileObjectRequest& re
     const auto& spec = request.objects[i];
     auto dir = base / (spec.kind == FileObjectKind::config ? "configs" : "secrets");
     make_private_dirs(dir);
+    // rmdir removes only empty directories: nothing that was there before is lost.
+    rollback.add([dir, base] {
+      ::rmdir(dir.c_str());
+      ::rmdir(base.c_str());
+    });
     auto path = dir / spec.name;
     fs::write_file_atomic(path, contents[i], 0600);
     rollback.add([path] { ::unlink(path.c_str()); });

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "util/error.h"
+#include "util/log.h"
 #include "volumes/host_path.h"
 #include "volumes/rollback.h"
 #include "volumes/safe_path.h"
@@ -34,11 +35,21 @@ std::string describe(const MountSpec& spec) {
   return spec.target;
 }
 
+// "/a/./b/../c/" -> "/a/c": the form mounts are compared and handed to the runtime in.
+std::string clean_target(const std::string& target) {
+  std::string out = std::filesystem::path(target).lexically_normal().string();
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
 void check_target(const MountSpec& spec) {
   if (spec.target.empty() || spec.target[0] != '/')
     throw Error(describe(spec) + ": the target '" + spec.target +
                     "' is not an absolute path in the container",
                 "write the container path in full, starting with '/'", {}, spec.where);
+  if (clean_target(spec.target) == "/")
+    throw Error(describe(spec) + ": cannot mount over the container's root '/'",
+                "mount at a directory below '/'", {}, spec.where);
 }
 
 void check_one(const MountRequest& request, const MountSpec& spec) {
@@ -46,13 +57,21 @@ void check_one(const MountRequest& request, const MountSpec& spec) {
   if (spec.kind != MountKind::tmpfs && (spec.tmpfs_size || spec.tmpfs_mode))
     throw Error(describe(spec) + ": tmpfs options on a mount that is not a tmpfs", {}, {},
                 spec.where);
-  if (spec.kind != MountKind::bind && (!spec.propagation.empty() || spec.create_host_path))
+  if (spec.kind != MountKind::bind &&
+      (!spec.propagation.empty() || spec.create_host_path || !spec.recursive.empty()))
     throw Error(describe(spec) + ": bind options on a mount that is not a bind", {}, {}, spec.where);
   if (spec.kind != MountKind::volume && (!spec.subpath.empty() || spec.nocopy))
     throw Error(describe(spec) + ": volume options on a mount that is not a volume", {}, {},
                 spec.where);
   switch (spec.kind) {
     case MountKind::bind: {
+      if (!spec.recursive.empty() && spec.recursive != "enabled" && spec.recursive != "disabled" &&
+          spec.recursive != "writable" && spec.recursive != "readonly")
+        throw Error(describe(spec) + ": unknown bind.recursive '" + spec.recursive + "'",
+                    "use enabled, disabled, writable or readonly", {}, spec.where);
+      if (spec.recursive == "readonly" && !spec.read_only)
+        throw Error(describe(spec) + ": bind.recursive readonly needs read_only: true", {}, {},
+                    spec.where);
       if (!spec.propagation.empty() && !propagation_modes().count(spec.propagation))
         throw Error(describe(spec) + ": unknown propagation '" + spec.propagation + "'",
                     "use one of rprivate, private, rshared, shared, rslave, slave", {}, spec.where);
@@ -129,17 +148,29 @@ class Planner {
         for (auto it = created.rbegin(); it != created.rend(); ++it) ::rmdir(it->c_str());
       });
     }
-    return {spec.target, "bind", std::filesystem::canonical(host).string(),
-            {"rbind", spec.read_only ? "ro" : "rw",
-             spec.propagation.empty() ? "rprivate" : spec.propagation}};
+    std::vector<std::string> options = {spec.recursive == "disabled" ? "bind" : "rbind",
+                                        spec.read_only ? "ro" : "rw",
+                                        spec.propagation.empty() ? "rprivate" : spec.propagation};
+    if (spec.recursive == "readonly") options.push_back("rro");  // runc: read-only all the way down
+    return {clean_target(spec.target), "bind", std::filesystem::canonical(host).string(), options};
   }
 
   runtime::Mount volume(const MountSpec& spec) {
+    try {
+      return volume_mount(spec);
+    } catch (const Error& e) {
+      if (!e.path().empty()) throw;
+      throw Error(describe(spec) + ": " + e.message(), e.hint(), {}, spec.where);
+    }
+  }
+
+  runtime::Mount volume_mount(const MountSpec& spec) {
     std::string name = spec.source.empty() ? anonymous_volume(spec) : named_volume(spec);
     out_.volumes.push_back(name);
+    // With a subpath the volume's root is not what appears at the target: nothing to copy into.
     std::optional<ImageContent> copy_up;
-    if (request_.image_root && !spec.nocopy)
-      copy_up = ImageContent{*request_.image_root, spec.target};
+    if (request_.image_root && !spec.nocopy && spec.subpath.empty())
+      copy_up = ImageContent{*request_.image_root, clean_target(spec.target)};
     MountHandle handle = store_.activate(name, copy_up);
     std::string source = store_.data_dir(name).string();
     if (!spec.subpath.empty()) {
@@ -149,7 +180,8 @@ class Planner {
       source = fd_path(sub.get()).string();
     }
     if (handle.owns()) out_.driver_mounts.push_back(std::move(handle));
-    return {spec.target, "bind", source, {"rbind", spec.read_only ? "ro" : "rw", "rprivate"}};
+    return {clean_target(spec.target), "bind", source,
+            {"rbind", spec.read_only ? "ro" : "rw", "rprivate"}};
   }
 
   std::string named_volume(const MountSpec& spec) {
@@ -160,21 +192,37 @@ class Planner {
     create.labels[kProjectLabel] = request_.project;
     create.labels[kVolumeLabel] = spec.source;
     bool created = false;
-    store_.ensure(create, &created);
-    if (created) rollback_.add([this, name = def.name] { store_.remove(name, true); });
+    VolumeRecord record = store_.ensure(create, &created);
+    if (created) {
+      rollback_.add([this, name = def.name] { store_.remove(name, true); });
+    } else {
+      warn_if_foreign(record, create);
+    }
     return def.name;
+  }
+
+  // An existing volume is used as it is, as compose does; say so when it is not what the blueprint
+  // describes.
+  void warn_if_foreign(const VolumeRecord& record, const VolumeCreate& wanted) {
+    auto project = record.labels.find(kProjectLabel);
+    if (project == record.labels.end() || project->second != request_.project)
+      log::warn("volume \"" + record.name + "\" already exists but was not created for project \"" +
+                request_.project + "\"; set external: true to use an existing volume");
+    else if (record.driver_opts != wanted.driver_opts)
+      log::warn("volume \"" + record.name +
+                "\" exists with other driver_opts than the blueprint's; remove it to recreate it");
   }
 
   // A recreated container finds the anonymous volume of its previous self at the same target.
   std::string anonymous_volume(const MountSpec& spec) {
     if (anonymous_.empty()) anonymous_ = store_.anonymous_volumes_of(request_.container);
-    auto it = anonymous_.find(spec.target);
+    auto it = anonymous_.find(clean_target(spec.target));
     std::string name = it != anonymous_.end() ? it->second : generated_volume_name();
     if (it == anonymous_.end()) {
       VolumeCreate create{name, "local", {}, {}};
       create.labels[kAnonymousLabel] = "";
       create.labels[kContainerLabel] = request_.container;
-      create.labels[kTargetLabel] = spec.target;
+      create.labels[kTargetLabel] = clean_target(spec.target);
       if (!request_.project.empty()) create.labels[kProjectLabel] = request_.project;
       store_.create(create);
       rollback_.add([this, name] { store_.remove(name, true); });
@@ -188,7 +236,7 @@ class Planner {
     if (spec.read_only) options.push_back("ro");
     if (spec.tmpfs_size) options.push_back("size=" + std::to_string(*spec.tmpfs_size));
     if (spec.tmpfs_mode) options.push_back("mode=" + octal(*spec.tmpfs_mode));
-    return {spec.target, "tmpfs", "tmpfs", options};
+    return {clean_target(spec.target), "tmpfs", "tmpfs", options};
   }
 
   // The other container's mounts, except where this container mounts something itself.
@@ -223,9 +271,7 @@ void check_mounts(const MountRequest& request) {
   std::set<std::string> targets;
   for (const MountSpec& spec : request.mounts) {
     check_one(request, spec);
-    std::string target = std::filesystem::path(spec.target).lexically_normal().string();
-    if (target.size() > 1 && target.back() == '/') target.pop_back();
-    if (!targets.insert(target).second)
+    if (!targets.insert(clean_target(spec.target)).second)
       throw Error(describe(spec) + ": " + spec.target + " is mounted twice",
                   "give each mount its own target", {}, spec.where);
   }

@@ -27,6 +27,9 @@ struct MountSpec {
   // bind
   bool create_host_path = false;  // the short syntax implies true; the long syntax defaults false
   std::string propagation;        // rprivate (default), private, rshared, shared, rslave, slave
+  // bind.recursive: enabled (default) and writable bind submounts too, read-only only at the top;
+  // disabled binds only the top mount; readonly (with read_only) makes every submount read-only.
+  std::string recursive;
 
   // volume
   bool nocopy = false;   // no copy-up from the image

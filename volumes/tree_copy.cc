@@ -1,6 +1,5 @@
 #include "volumes/tree_copy.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "util/error.h"
+#include "volumes/dir_entries.h"
 #include "volumes/unique_fd.h"
 #include "volumes/xattrs.h"
 
@@ -23,30 +23,6 @@ namespace {
 
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
   throw Error("copy-up: cannot " + what + " " + path + ": " + std::strerror(errno));
-}
-
-std::vector<std::string> list_names(int dir_fd, const std::string& shown) {
-  int dup = ::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
-  if (dup < 0) fail("read directory", shown);
-  DIR* dir = ::fdopendir(dup);
-  if (!dir) {
-    ::close(dup);
-    fail("read directory", shown);
-  }
-  ::rewinddir(dir);
-  std::vector<std::string> names;
-  errno = 0;
-  while (dirent* e = ::readdir(dir)) {
-    std::string name = e->d_name;
-    if (name != "." && name != "..") names.push_back(std::move(name));
-  }
-  int err = errno;
-  ::closedir(dir);
-  if (err != 0) {
-    errno = err;
-    fail("read directory", shown);
-  }
-  return names;
 }
 
 std::string proc_path(int dir_fd, const std::string& name) {
@@ -104,7 +80,7 @@ class Copier {
   }
 
   void copy_dir(int src, int dst, const std::string& rel) {
-    for (const std::string& name : list_names(src, rel.empty() ? "." : rel))
+    for (const std::string& name : list_directory(src, rel.empty() ? "." : rel))
       copy_entry(src, dst, name, rel.empty() ? name : rel + "/" + name);
   }
 
@@ -204,7 +180,7 @@ void copy_tree(int src_dir_fd, int dst_dir_fd) {
 bool directory_is_empty(int dir_fd) {
   UniqueFd dir(::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dir.valid()) fail("open", "directory");
-  return list_names(dir.get(), "directory").empty();
+  return list_directory(dir.get(), "directory").empty();
 }
 
 }  // namespace berth::volumes

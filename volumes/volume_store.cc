@@ -165,6 +165,25 @@ void VolumeStore::remove(const std::string& name, bool force) {
   remove_locked(*record);
 }
 
+std::vector<std::string> VolumeStore::remove_project_volumes(const std::string& project) {
+  LockFile lock(lock_path());
+  std::vector<VolumeRecord> doomed;
+  for (auto& record : list()) {
+    auto label = record.labels.find(kProjectLabel);
+    if (label == record.labels.end() || label->second != project) continue;
+    if (!record.users.empty())
+      throw Error("volume '" + record.name + "' of project " + project + " is still in use",
+                  "remove the project's containers first");
+    doomed.push_back(std::move(record));
+  }
+  std::vector<std::string> removed;
+  for (const auto& record : doomed) {
+    remove_locked(record);
+    removed.push_back(record.name);
+  }
+  return removed;
+}
+
 std::vector<std::string> VolumeStore::prune(bool all) {
   LockFile lock(lock_path());
   std::vector<std::string> removed;

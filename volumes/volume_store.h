@@ -52,6 +52,9 @@ class VolumeStore {
   // Removes a volume and its data. A volume in use (or whose data is mounted) is refused unless
   // `force`, which only overrides the use count: a mounted volume is never removed.
   void remove(const std::string& name, bool force = false);
+  // `down -v`: removes the volumes berth created for `project` (by their project label; external
+  // volumes never get it). Returns the names removed; volumes still in use are an error.
+  std::vector<std::string> remove_project_volumes(const std::string& project);
   // Removes unused volumes: anonymous ones, or all when `all`. Returns the names removed.
   std::vector<std::string> prune(bool all = false);
 

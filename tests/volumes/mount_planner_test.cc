@@ -272,9 +272,12 @@ TEST(MountPlanner, SubpathSymlinksResolveInsideTheVolume) {
   // A link to /etc means the volume's /etc, which does not exist: an error, not the host's /etc.
   auto etc = volume("data", "/conf");
   etc.subpath = "to-etc";
+  etc.where = "services.web.volumes[1]";
   f.request.mounts = {etc};
   auto err = error_of([&] { prepare_mounts(f.store, f.request); });
-  EXPECT_NE(err.find("subpath to-etc"), std::string::npos) << err;
+  EXPECT_NE(err.find("services.web.volumes[1]: volume data:/conf: cannot open 'subpath to-etc"),
+            std::string::npos)
+      << err;
   // A link that climbs stops at the volume's root.
   auto up = volume("data", "/up");
   up.subpath = "way-up";
@@ -396,4 +399,61 @@ TEST(MountPlanner, KeptDriverMountGoesWithItsLastUser) {
   EXPECT_TRUE(is_mount_point(data));  // shop-web-2 still uses it
   release_mounts(f.store, second.container, out2.volumes, false);
   EXPECT_FALSE(is_mount_point(data));
+}
+
+TEST(MountPlanner, TargetsAreCleanedAndRootIsRefused) {
+  Fixture f;
+  f.request.mounts = {tmpfs("/var/./cache/../tmp/")};
+  EXPECT_EQ(prepare_mounts(f.store, f.request).mounts[0].destination, "/var/tmp");
+  f.request.mounts = {volume("data", "/x/..")};
+  auto err = error_of([&] { prepare_mounts(f.store, f.request); });
+  EXPECT_NE(err.find("cannot mount over the container's root"), std::string::npos) << err;
+  f.expect_nothing_created();
+}
+
+// A copy-up that cannot finish (the volume's file system is full) leaves the volume empty, not
+// half filled: the next start would otherwise take the half copy for user data.
+TEST(MountPlanner, FailedCopyUpLeavesTheVolumeEmpty) {
+  Fixture f;
+  auto image = f.roots.path() / "image";
+  berth::test::make_rich_tree(image);  // holds a 100000-byte file
+  f.request.image_root = image;
+  f.request.mounts = {volume("data", "/app")};
+  f.store.create({"shop_data", "local", {}, {}});
+  auto data = f.store.data_dir("shop_data");
+  int rc = berth::test::in_private_mount_namespace([&] {
+    if (::mount("tmpfs", data.c_str(), "tmpfs", 0, "size=64k") != 0) return 10;
+    try {
+      prepare_mounts(f.store, f.request);
+      return 11;
+    } catch (const Error& e) {
+      if (std::string(e.what()).find("No space left") == std::string::npos) return 12;
+    }
+    if (!fs::is_empty(data)) return 13;
+    return 0;
+  });
+  EXPECT_EQ(rc, 0);
+  EXPECT_TRUE(f.store.inspect("shop_data").users.empty());  // the failed start counts no user
+}
+
+TEST(MountPlanner, BindRecursiveModes) {
+  Fixture f;
+  auto spec = bind(".", "/src");
+  spec.recursive = "disabled";
+  f.request.mounts = {spec};
+  EXPECT_EQ(prepare_mounts(f.store, f.request).mounts[0].options,
+            (std::vector<std::string>{"bind", "rw", "rprivate"}));
+  spec.recursive = "readonly";
+  spec.read_only = true;
+  f.request.mounts = {spec};
+  EXPECT_EQ(prepare_mounts(f.store, f.request).mounts[0].options,
+            (std::vector<std::string>{"rbind", "ro", "rprivate", "rro"}));
+  spec.read_only = false;
+  f.request.mounts = {spec};
+  EXPECT_NE(error_of([&] { prepare_mounts(f.store, f.request); }).find("needs read_only"),
+            std::string::npos);
+  spec.recursive = "sometimes";
+  f.request.mounts = {spec};
+  EXPECT_NE(error_of([&] { prepare_mounts(f.store, f.request); }).find("unknown bind.recursive"),
+            std::string::npos);
 }

@@ -5,6 +5,8 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -262,4 +264,59 @@ TEST(VolumeStore, AnonymousVolumesOfAContainer) {
   auto of_web = store.anonymous_volumes_of("web-1");
   ASSERT_EQ(of_web.size(), 1u);
   EXPECT_EQ(of_web.at("/cache"), "a1");
+}
+
+TEST(VolumeStore, RemoveProjectVolumesSparesOthers) {
+  StateRoots roots;
+  VolumeStore store;
+  store.create({"shop_data", "local", {}, {{kProjectLabel, "shop"}}});
+  store.create({"shop_anon", "local", {}, {{kProjectLabel, "shop"}, {kAnonymousLabel, ""}}});
+  store.create({"blog_data", "local", {}, {{kProjectLabel, "blog"}}});
+  store.create({"outside", "local", {}, {}});
+  store.add_user("shop_data", "shop-db-1");
+  auto err = error_of([&] { store.remove_project_volumes("shop"); });
+  EXPECT_NE(err.find("still in use"), std::string::npos) << err;
+  EXPECT_EQ(store.list().size(), 4u);  // all or nothing
+  store.remove_user("shop_data", "shop-db-1");
+  EXPECT_EQ(store.remove_project_volumes("shop"), (std::vector<std::string>{"shop_anon", "shop_data"}));
+  ASSERT_EQ(store.list().size(), 2u);
+  EXPECT_EQ(store.list()[0].name, "blog_data");
+}
+
+// Two berth processes bring up services that share a volume at the same moment: one creates it,
+// the other uses it, and its record stays whole.
+TEST(VolumeStore, ConcurrentEnsureCreatesOnce) {
+  StateRoots roots;
+  int pipefd[2];
+  ASSERT_EQ(::pipe(pipefd), 0);
+  std::vector<pid_t> children;
+  for (int i = 0; i < 4; ++i) {
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::close(pipefd[1]);
+      char go;
+      if (::read(pipefd[0], &go, 1) != 0) ::_exit(3);  // wait until all are forked
+      bool created = false;
+      try {
+        VolumeStore().ensure({"shared", "local", {}, {{"n", std::to_string(i)}}}, &created);
+      } catch (...) {
+        ::_exit(2);
+      }
+      ::_exit(created ? 1 : 0);
+    }
+    children.push_back(pid);
+  }
+  ::close(pipefd[0]);
+  ::close(pipefd[1]);  // go
+  int creators = 0;
+  for (pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_LE(WEXITSTATUS(status), 1);
+    creators += WEXITSTATUS(status);
+  }
+  EXPECT_EQ(creators, 1);
+  EXPECT_EQ(VolumeStore().inspect("shared").labels.size(), 1u);
 }
