@@ -105,12 +105,15 @@ TEST(LifecycleE2E, KillSendsTheSignal) {
   ASSERT_EQ(p({"up", "-d"}).exit_code, 0);
   auto r = p({"kill", "-s", "TERM", "db"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // kill only sends the signal, as docker's does: wait for the exit to be recorded.
+  ASSERT_EQ(p({"wait", "db"}).exit_code, 143);
   auto ps = nlohmann::json::parse(p({"ps", "-a", "--format", "json", "db"}).out);
   ASSERT_EQ(ps.size(), 1u);
   EXPECT_EQ(ps[0]["State"], "exited");
   EXPECT_EQ(ps[0]["ExitCode"], 143);  // sleep ended by SIGTERM (forwarded by the init)
   r = p({"kill"});  // SIGKILL by default, to what still runs
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(p({"wait", "web"}).exit_code, 137);
   ps = nlohmann::json::parse(p({"ps", "-a", "--format", "json", "web"}).out);
   EXPECT_EQ(ps[0]["State"], "exited");
 }
