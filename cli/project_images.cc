@@ -11,6 +11,7 @@
 #include "cli/progress.h"
 #include "cli/project_options.h"
 #include "cli/stack_command.h"
+#include "cli/table.h"
 #include "cli/verbs.h"
 #include "runtime/image/pull.h"
 #include "runtime/image/reference.h"
@@ -137,18 +138,7 @@ int run_images(const GlobalOptions& g, const ImagesFlags& f) {
   }
   std::vector<std::vector<std::string>> table{{"CONTAINER", "REPOSITORY", "TAG", "IMAGE ID", "SIZE"}};
   for (const auto& r : rows) table.push_back({r.container, r.repository, r.tag, short_id(r.id), human_size(r.size)});
-  std::vector<size_t> widths(5, 0);
-  for (const auto& row : table)
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  for (const auto& row : table) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      std::string cell = row[i];
-      if (i + 1 < row.size()) cell.resize(widths[i] + 3, ' ');
-      line += cell;
-    }
-    std::cout << line << "\n";
-  }
+  std::cout << format_table(table);
   return 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli/project_options.h"
 #include "cli/stack_command.h"
+#include "cli/table.h"
 #include "cli/verbs.h"
 #include "network/network.h"
 #include "stack/labels.h"
@@ -79,8 +80,6 @@ bool matches_filters(const runtime::ContainerRecord& r, const PsFlags& f) {
   return std::find(statuses.begin(), statuses.end(), r.status) != statuses.end();
 }
 
-void pad(std::string& s, size_t width) { s.resize(std::max(width, s.size()), ' '); }
-
 int run_ps(const GlobalOptions& global, const PsFlags& f) {
   compose::Project p = load(load_options(global)).project;
   if (f.services_only) {
@@ -122,18 +121,7 @@ int run_ps(const GlobalOptions& global, const PsFlags& f) {
   for (const auto& r : rows)
     table.push_back({r.name, image_of(r), stack::label_of(r, stack::labels::kService), ago(r.created) + " ago",
                      status_text(r), ports_text(ports[r.id])});
-  std::vector<size_t> widths(table[0].size(), 0);
-  for (const auto& row : table)
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  for (auto& row : table) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      std::string cell = row[i];
-      if (i + 1 < row.size()) pad(cell, widths[i] + 3);
-      line += cell;
-    }
-    std::cout << line << "\n";
-  }
+  std::cout << format_table(table);
   return 0;
 }
 

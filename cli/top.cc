@@ -15,6 +15,7 @@
 #include "cli/container_steps.h"
 #include "cli/project_options.h"
 #include "cli/stack_command.h"
+#include "cli/table.h"
 #include "cli/verbs.h"
 #include "runtime/container/container.h"
 
@@ -153,21 +154,9 @@ int run_top(const GlobalOptions& g, const TopFlags& f) {
     for (const auto& proc : processes_of(r.pid))
       rows.push_back({user_name(proc.uid), std::to_string(proc.pid), std::to_string(proc.ppid),
                       std::to_string(proc.cpu_percent), proc.start, proc.tty, cpu_time(proc.cpu_seconds), proc.cmd});
-    std::vector<size_t> widths(rows[0].size(), 0);
-    for (const auto& row : rows)
-      for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
     if (!first) std::cout << "\n";
     first = false;
-    std::cout << r.name << "\n";
-    for (const auto& row : rows) {
-      std::string line;
-      for (size_t i = 0; i < row.size(); ++i) {
-        std::string cell = row[i];
-        if (i + 1 < row.size()) cell.resize(widths[i] + 3, ' ');
-        line += cell;
-      }
-      std::cout << line << "\n";
-    }
+    std::cout << r.name << "\n" << format_table(rows);
   }
   return 0;
 }
