@@ -149,7 +149,7 @@ int run_run(const GlobalOptions& g, const RunFlags& f, const std::vector<std::st
     if (r.name == name) throw Error("a container named " + name + " exists already", "choose another --name");
   stack::ContainerRequest request{&p, &service, 1, true, name};
   std::string id = stack::create_service_container(request);
-  lp.lock.reset();  // the one-off may run long: other verbs may act on the project meanwhile
+  lp.unlock();  // the one-off may run long: other verbs may act on the project meanwhile
 
   if (f.detach) {
     try {

@@ -15,6 +15,7 @@ LoadedProject load_locked(const GlobalOptions& global) {
   LoadedProject out;
   out.project = load(load_options(global)).project;
   out.lock = std::make_unique<FileLock>(stack::project_lock_path(out.project.name));
+  out.sync = std::make_unique<fs::SyncBatch>();
   stack::repair_project(out.project.name);
   return out;
 }

@@ -12,12 +12,21 @@
 #include "runtime/container/record.h"
 #include "stack/executor.h"
 #include "util/file_lock.h"
+#include "util/fs.h"
 
 namespace berth::cli {
 
 struct LoadedProject {
   compose::Project project;
   std::unique_ptr<FileLock> lock;
+  // Declared after the lock so that it ends first: the state is durable before the lock is free.
+  std::unique_ptr<fs::SyncBatch> sync;
+
+  // Makes the state durable, then lets other berth commands at the project.
+  void unlock() {
+    sync.reset();
+    lock.reset();
+  }
 };
 
 // Loads the blueprint and takes the project's lock (another berth on the same project waits).

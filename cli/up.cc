@@ -224,7 +224,7 @@ int run_up(const GlobalOptions& global, const UpFlags& f) {
   warn_orphans(plan);
   if (plan.empty()) std::cerr << "Nothing to do: every container of " << p.name << " is up to date\n";
   stack::execute(plan, p, exec);
-  lp.lock.reset();  // attached, another berth may act on the project (down, logs, ps)
+  lp.unlock();  // attached, another berth may act on the project (down, logs, ps)
 
   if (f.detach || f.no_start) return f.wait ? wait_ready(p, options.services, f.wait_timeout) : 0;
   return attach(p, f);

@@ -219,13 +219,33 @@ class Planner {
     std::vector<size_t> started;
   };
 
+  // `after` holds the dependency gates (and the removal of a container being replaced). Only the
+  // start waits for the gates, as compose does: every container is created at once, and a chain of
+  // depends_on costs one start per link, not one create and one start. A container that joins
+  // another's namespaces or volumes is the exception: what it joins must exist when it is created.
   void create_and_start(const Service& s, int number, const std::string& why,
                         const std::vector<size_t>& after, Ready& ready) {
     std::string name = container_name(p_, s, number);
-    size_t create = add(ActionKind::create_container, name, s.name, number, "", why, after);
+    std::vector<size_t> create_after = after;
+    if (!shares_with_a_service(s)) {
+      create_after = resource_actions_;
+      for (size_t i : after)
+        if (plan_.actions[i].kind == ActionKind::remove_container) create_after.push_back(i);
+    }
+    size_t create = add(ActionKind::create_container, name, s.name, number, "", why, create_after);
     if (opt_.no_start) return;
-    size_t start = add(ActionKind::start_container, name, s.name, number, "", why, {create});
+    std::vector<size_t> start_after = after;
+    start_after.push_back(create);
+    size_t start = add(ActionKind::start_container, name, s.name, number, "", why, start_after);
     ready.started.push_back(start);
+  }
+
+  static bool shares_with_a_service(const Service& s) {
+    for (const std::string* mode : {&s.network_mode, &s.ipc, &s.pid, &s.uts, &s.cgroup})
+      if (mode->rfind("service:", 0) == 0) return true;
+    for (const auto& from : s.volumes_from)
+      if (from.rfind("container:", 0) != 0) return true;
+    return false;
   }
 
   void orphans() {

@@ -1,10 +1,13 @@
 #include "util/fs.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <mutex>
 
 #include "util/error.h"
 
@@ -41,6 +44,51 @@ std::string read_file(const std::filesystem::path& path) {
   return *content;
 }
 
+namespace {
+
+// The batch is process-wide: the executor's threads write while the command's batch is open.
+struct BatchState {
+  std::mutex mutex;
+  int depth = 0;
+  std::map<dev_t, std::filesystem::path> written;  // a directory on each file system written to
+};
+
+BatchState& batch() {
+  static BatchState state;
+  return state;
+}
+
+// True when the fsync can wait for the batch's end (the directory is then remembered).
+bool defer_to_batch(const std::filesystem::path& dir) {
+  BatchState& b = batch();
+  std::lock_guard lock(b.mutex);
+  if (b.depth == 0) return false;
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return false;
+  b.written.emplace(st.st_dev, dir);
+  return true;
+}
+
+}  // namespace
+
+SyncBatch::SyncBatch() {
+  std::lock_guard lock(batch().mutex);
+  ++batch().depth;
+}
+
+SyncBatch::~SyncBatch() {
+  BatchState& b = batch();
+  std::lock_guard lock(b.mutex);
+  if (--b.depth > 0) return;
+  for (const auto& [dev, dir] : b.written) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) continue;  // the directory went away, and with it what needed syncing
+    ::syncfs(fd);
+    ::close(fd);
+  }
+  b.written.clear();
+}
+
 void write_file_atomic(const std::filesystem::path& path, const std::string& content,
                        unsigned mode, bool durable) {
   std::string tmp = path.string() + ".tmp." + std::to_string(::getpid());
@@ -60,6 +108,7 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
     data += n;
     left -= static_cast<size_t>(n);
   }
+  if (durable && defer_to_batch(path.parent_path())) durable = false;
   if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());

@@ -44,16 +44,45 @@ Observed running(const Project& p) {
   return o;
 }
 
-TEST(PlanUp, FreshProjectCreatesNetworkThenContainersInOrder) {
+bool waits_for(const Plan& plan, const Action* a, const Action* b) {
+  size_t index = static_cast<size_t>(b - plan.actions.data());
+  return std::find(a->after.begin(), a->after.end(), index) != a->after.end();
+}
+
+TEST(PlanUp, FreshProjectCreatesEverythingAtOnceAndStartsInOrder) {
   Project p = two_services();
   Plan plan = plan_up(p, {}, {});
-  ASSERT_TRUE(find(plan, ActionKind::create_network, "demo_default"));
+  const Action* network = find(plan, ActionKind::create_network, "demo_default");
+  const Action* create_web = find(plan, ActionKind::create_container, "demo-web-1");
+  const Action* start_web = find(plan, ActionKind::start_container, "demo-web-1");
+  const Action* wait_db = find(plan, ActionKind::wait_healthy, "db");
+  ASSERT_TRUE(network && create_web && start_web && wait_db);
+  EXPECT_TRUE(waits_for(plan, create_web, network));
+  EXPECT_FALSE(waits_for(plan, create_web, wait_db)) << describe(plan);
+  EXPECT_TRUE(waits_for(plan, start_web, wait_db)) << describe(plan);
+  EXPECT_TRUE(waits_for(plan, start_web, create_web));
+  EXPECT_EQ(count(plan, ActionKind::start_container), 2);
+}
+
+TEST(PlanUp, ContainerJoiningAnotherServiceIsCreatedAfterIt) {
+  Project p = two_services();
+  p.services["web"].network_mode = "service:db";
+  Plan plan = plan_up(p, {}, {});
   const Action* create_web = find(plan, ActionKind::create_container, "demo-web-1");
   const Action* wait_db = find(plan, ActionKind::wait_healthy, "db");
   ASSERT_TRUE(create_web && wait_db);
-  size_t wait_index = static_cast<size_t>(wait_db - plan.actions.data());
-  EXPECT_NE(std::find(create_web->after.begin(), create_web->after.end(), wait_index), create_web->after.end());
-  EXPECT_EQ(count(plan, ActionKind::start_container), 2);
+  EXPECT_TRUE(waits_for(plan, create_web, wait_db)) << describe(plan);
+}
+
+TEST(PlanUp, RecreatedContainerIsCreatedAfterTheOldOneIsRemoved) {
+  Project p = two_services();
+  Observed o = running(p);
+  p.services["web"].environment["X"] = "1";
+  Plan plan = plan_up(p, o, {});
+  const Action* remove = find(plan, ActionKind::remove_container, "demo-web-1");
+  const Action* create = find(plan, ActionKind::create_container, "demo-web-1");
+  ASSERT_TRUE(remove && create);
+  EXPECT_TRUE(waits_for(plan, create, remove)) << describe(plan);
 }
 
 TEST(PlanUp, NothingChangedGivesAnEmptyPlan) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -74,16 +75,83 @@ TEST(StackE2E, WebappExampleAnswersAndStartsInDependencyOrder) {
 
   Result up = p({"up", "-d", "--wait"});
   ASSERT_EQ(up.exit_code, 0) << up.err;
-  // cache healthy before api is created; api healthy before web is created.
+  // Everything is created at once; cache is healthy before api starts, api before web.
   auto at = [&](const std::string& text) { return up.err.find(text); };
   ASSERT_NE(at("Container cache  Healthy"), std::string::npos) << up.err;
-  EXPECT_LT(at("Container cache  Healthy"), at("Container " + p.name() + "-api-1  Created")) << up.err;
-  EXPECT_LT(at("Container api  Healthy"), at("Container " + p.name() + "-web-1  Created")) << up.err;
+  ASSERT_NE(at("Container " + p.name() + "-web-1  Started"), std::string::npos) << up.err;
+  EXPECT_LT(at("Container cache  Healthy"), at("Container " + p.name() + "-api-1  Started")) << up.err;
+  EXPECT_LT(at("Container api  Healthy"), at("Container " + p.name() + "-web-1  Started")) << up.err;
 
   EXPECT_EQ(shell_output("curl -fsS http://127.0.0.1:18380/cgi-bin/visits"), "visits: 1\n");
   EXPECT_EQ(shell_output("curl -fsS http://127.0.0.1:18380/cgi-bin/visits"), "visits: 2\n");
   Result down = p({"down", "-v"});
   EXPECT_EQ(down.exit_code, 0) << down.err;
+  expect_nothing_left(p);
+}
+
+// The container events berth records show each start waiting for its dependency's condition.
+TEST(StackE2E, RecordedEventsShowStartsFollowingTheConditions) {
+  ComposeProject p(R"(
+services:
+  db:
+    image: busybox
+    command: ["sleep", "1000"]
+    init: true
+    healthcheck: {test: ["CMD", "true"], interval: 30s, start_period: 5s, start_interval: 200ms}
+  migrate:
+    image: busybox
+    command: ["sh", "-c", "sleep 0.3"]
+  app:
+    image: busybox
+    command: ["sleep", "1000"]
+    init: true
+    depends_on:
+      db: {condition: service_healthy}
+      migrate: {condition: service_completed_successfully}
+)");
+  Background events(p.args({"--log-level", "info", "events", "--json"}), p.dir().string(), p.env());
+  ASSERT_TRUE(events.wait_for_stderr("watching"));
+  Result up = p({"up", "-d"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  events.signal(SIGINT);
+  Result r = events.finish();
+  std::vector<std::string> seen;  // "service action", in the order recorded
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    auto j = nlohmann::json::parse(line);
+    seen.push_back(j["service"].get<std::string>() + " " + j["action"].get<std::string>());
+  }
+  auto at = [&](const std::string& what) {
+    auto it = std::find(seen.begin(), seen.end(), what);
+    EXPECT_NE(it, seen.end()) << what << " not in:\n" << r.out;
+    return it - seen.begin();
+  };
+  EXPECT_LT(at("db start"), at("db health_status: healthy"));
+  EXPECT_LT(at("db health_status: healthy"), at("app start")) << r.out;
+  EXPECT_LT(at("migrate die"), at("app start")) << r.out;
+  ASSERT_EQ(p({"down", "-t", "0"}).exit_code, 0);
+  expect_nothing_left(p);
+}
+
+// --progress json: one object per step and state, for programs that drive berth.
+TEST(StackE2E, ProgressJsonIsOneObjectPerStep) {
+  ComposeProject p(two_services("json"));
+  Result up = p.raw({"-f", (p.dir() / "compose.yaml").string(), "-p", p.name(), "--progress", "json", "up", "-d"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  std::map<std::string, std::vector<std::string>> statuses;  // target -> statuses in order
+  std::istringstream lines(up.err);
+  for (std::string line; std::getline(lines, line);) {
+    auto j = nlohmann::json::parse(line);  // throws, failing the test, on anything else
+    ASSERT_TRUE(j.contains("kind") && j.contains("target") && j.contains("status") && j.contains("done")) << line;
+    if (j["done"].get<bool>()) {
+      EXPECT_TRUE(j.contains("seconds")) << line;
+    }
+    statuses[j["target"]].push_back(j["status"]);
+  }
+  EXPECT_EQ(statuses[p.name() + "_default"], (std::vector<std::string>{"Creating", "Created"})) << up.err;
+  EXPECT_EQ(statuses[p.name() + "-app-1"], (std::vector<std::string>{"Creating", "Created", "Starting", "Started"}))
+      << up.err;
+  ASSERT_EQ(p({"down", "-t", "0"}).exit_code, 0);
   expect_nothing_left(p);
 }
 
