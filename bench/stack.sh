@@ -71,7 +71,28 @@ bare() {
   printf 'bare runc run -d, %2d at once: %5d ms\n' "$n" "$(printf '%s\n' "${times[@]}" | median)"
 }
 
+# A second floor: the same bare containers with the seccomp profile berth gives every container.
+# runc compiles the profile into BPF at each start (Docker's containers pay the same), so this is
+# the floor berth's own overhead is measured against.
+with_seccomp() {
+  local probe=$work/stack-probe
+  mkdir -p "$probe"
+  printf 'services:\n  p:\n    image: busybox\n    command: ["sleep", "1"]\n' > "$probe/compose.yaml"
+  "$berth" -f "$probe/compose.yaml" --progress quiet create >/dev/null
+  python3 - "$work/bare/config.json" "$BERTH_RUN_ROOT"/containers/*/config.json <<'PY'
+import json, sys
+bare = json.load(open(sys.argv[1]))
+berth = json.load(open(sys.argv[2]))
+bare["linux"]["seccomp"] = berth["linux"]["seccomp"]
+json.dump(bare, open(sys.argv[1], "w"))
+PY
+  "$berth" -f "$probe/compose.yaml" --progress quiet down >/dev/null
+}
+
 echo "== floor"
+for n in 1 10 30; do bare "$n"; done
+with_seccomp
+echo "-- with berth's seccomp profile"
 for n in 1 10 30; do bare "$n"; done
 echo "== berth"
 for n in 1 10 30; do measure_stack "$n" flat; done

@@ -65,17 +65,17 @@ void configure_container_end(const AttachSpec& spec, const NetworkRecord& r, con
 
 std::vector<PublishedPort> published_ports() { return all_published(Store().all()); }
 
-AttachResult attach(const AttachSpec& spec) {
-  if (!valid_ifname(spec.ifname))
-    throw Error("\"" + spec.ifname + "\" cannot be an interface name", "use eth0, eth1, ...");
+namespace {
+
+// The first of attach's two short turns under the network lock: checks, then addresses and ports
+// chosen and written down as the container's, so that attaches running at the same time choose
+// others. The interfaces are made outside the lock: a stack's containers attach in parallel.
+AttachResult reserve(const AttachSpec& spec) {
   Store store;
   NetworkRecord r = store.get(spec.network);
-  const NetworkRecord before = r;
   if (r.attachments.count(spec.container))
     throw Error("container " + spec.container + " is already on network " + spec.network,
                 "detach it first");
-
-  // Checks and choices first, so that a refusal leaves nothing behind.
   AttachResult res;
   res.ports = resolve_ports(spec.ports, all_published(store.all()));
   if (!res.ports.empty() && r.spec.internal)
@@ -113,18 +113,6 @@ AttachResult attach(const AttachSpec& spec) {
   res.ifname = spec.ifname;
   res.host_veth = host_veth_name(spec.container, spec.network, paths::state_root().string());
 
-  netlink::Socket host;
-  NetnsFd netns(spec.netns);
-  // The name is berth's own (a hash of state root, network and container): one that exists is
-  // left from an attach that died half-way, with no record. Take it away.
-  netlink::delete_link(host, res.host_veth);
-  netlink::VethSpec veth{res.host_veth, spec.ifname, netns.get(), netlink::link_index(host, r.bridge),
-                         r.mtu, spec.mac};
-  netlink::create_veth(host, veth);
-  netlink::LinkGuard guard(host, res.host_veth);  // deleting one end deletes both
-  configure_container_end(spec, r, res);
-  res.mac = netlink::link_mac(netlink::Socket::in_netns(spec.netns), spec.ifname);
-
   Attachment a;
   a.container = spec.container;
   a.netns = spec.netns.string();
@@ -132,40 +120,94 @@ AttachResult attach(const AttachSpec& spec) {
   a.ifname = spec.ifname;
   a.ipv4 = res.ipv4 ? res.ipv4->str() : "";
   a.ipv6 = res.ipv6 ? res.ipv6->str() : "";
-  a.mac = res.mac;
   a.names = spec.names;
   a.ports = res.ports;
   r.attachments[spec.container] = a;
-  apply_firewall(r);
+  store.save(r);
+  return res;
+}
+
+// The veth pair, its host end on the bridge, the container's end configured in its namespace.
+void plumb(const AttachSpec& spec, AttachResult& res) {
+  NetworkRecord r = Store().get(spec.network);  // the bridge, mtu and gateways do not change
+  netlink::Socket host;
+  NetnsFd netns(spec.netns);
+  // The name is berth's own (a hash of state root, network and container): one that exists is
+  // left from an attach that died half-way. Take it away.
+  netlink::delete_link(host, res.host_veth);
+  netlink::VethSpec veth{res.host_veth, spec.ifname, netns.get(), netlink::link_index(host, r.bridge),
+                         r.mtu, spec.mac};
+  netlink::create_veth(host, veth);
+  configure_container_end(spec, r, res);
+  res.mac = netlink::link_mac(netlink::Socket::in_netns(spec.netns), spec.ifname);
+}
+
+// The second turn under the lock: the rules for its published ports, and its names in DNS.
+void publish(const AttachSpec& spec, const AttachResult& res) {
+  Store store;
+  NetworkRecord r = store.get(spec.network);
+  auto it = r.attachments.find(spec.container);
+  if (it == r.attachments.end())
+    throw Error("container " + spec.container + " was taken off network " + spec.network + " while joining it");
+  it->second.mac = res.mac;
+  NetworkRecord before = r;  // the rules as they were without this container
+  before.attachments.erase(spec.container);
+  // Only published ports change the network's rules: most containers leave them as they are.
+  bool rules_change = render_firewall(r) != render_firewall(before);
+  if (rules_change) apply_firewall(r);
   try {
     store.save(r);
     dns::publish_table(store.all());
   } catch (...) {
-    apply_firewall(before);
-    store.save(before);
+    if (rules_change) apply_firewall(before);
     throw;
   }
-  guard.keep();
+}
+
+}  // namespace
+
+AttachResult attach(const AttachSpec& spec) {
+  if (!valid_ifname(spec.ifname))
+    throw Error("\"" + spec.ifname + "\" cannot be an interface name", "use eth0, eth1, ...");
+  AttachResult res = reserve(spec);
+  try {
+    plumb(spec, res);
+    publish(spec, res);
+  } catch (...) {
+    // Gives back the addresses and ports, and deletes the veth (both ends) if it was made.
+    try {
+      detach(spec.container, spec.network, false);
+    } catch (...) {
+      // the first error is the one to report
+    }
+    throw;
+  }
   dns::ensure_responder();
   return res;
 }
 
 void detach(const std::string& container, const std::string& network, bool remove_if_unused) {
-  Store store;
-  auto found = store.find(network);
-  if (!found) return;
-  NetworkRecord r = *found;
-  auto it = r.attachments.find(container);
-  if (it != r.attachments.end()) {
-    netlink::Socket host;
-    netlink::delete_link(host, it->second.host_veth);
-    for (auto& s : r.subnets) release(s, container);
-    r.attachments.erase(it);
-    apply_firewall(r);
-    store.save(r);
-    dns::publish_table(store.all());
+  std::string veth;
+  {
+    Store store;
+    auto found = store.find(network);
+    if (!found) return;
+    NetworkRecord r = *found;
+    auto it = r.attachments.find(container);
+    if (it != r.attachments.end()) {
+      veth = it->second.host_veth;
+      for (auto& s : r.subnets) release(s, container);
+      const NetworkRecord before = r;
+      r.attachments.erase(it);
+      if (render_firewall(r) != render_firewall(before)) apply_firewall(r);
+      store.save(r);
+      dns::publish_table(store.all());
+    }
+    if (remove_if_unused && r.attachments.empty()) remove_network_locked(store, r);
   }
-  if (remove_if_unused && r.attachments.empty()) remove_network_locked(store, r);
+  // Outside the lock: the kernel takes some 20 ms to unregister a device, and the containers of a
+  // stack go down in parallel.
+  if (!veth.empty()) netlink::delete_link(netlink::Socket(), veth);
 }
 
 }  // namespace berth::network
