@@ -147,6 +147,7 @@ class Planner {
       size_t gate = add(wait, dep, dep, 0, "", s.name + " depends on it (" +
                                                      (d.condition.empty() ? "service_started" : d.condition) + ")",
                         after);
+      plan_.actions[gate].optional = d.required == false;
       gates.push_back(gate);
     }
     return gates;

@@ -79,6 +79,9 @@ struct Action {
   std::string id;       // an existing container's id
   std::string reason;   // why (for --dry-run and progress): "missing", "config changed", ...
   std::vector<size_t> after;  // indices of actions that must finish first
+  // A wait on a `required: false` dependency: its failure is a warning, and what waits for it
+  // goes on.
+  bool optional = false;
 };
 
 struct Plan {

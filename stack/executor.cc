@@ -143,6 +143,9 @@ class Run {
     if (error.empty()) {
       state_[i] = State::done;
       emit(a, words.second, "", seconds, true);
+    } else if (a.optional) {
+      state_[i] = State::done;  // required: false: the dependents start anyway
+      emit(a, "Warning", error + " (required: false, going on)", seconds, true);
     } else {
       state_[i] = State::failed;
       failures_.push_back(std::string(kind_of(a.kind)) + " " + a.target + ": " + error);

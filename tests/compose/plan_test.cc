@@ -146,6 +146,13 @@ TEST(PlanUp, OrphansReportedAndRemovedOnRequest) {
   EXPECT_TRUE(find(plan_up(p, o, up), ActionKind::remove_container, "demo-old-1"));
 }
 
+TEST(PlanUp, WaitOnADependencyThatIsNotRequiredIsOptional) {
+  Project p = two_services();
+  EXPECT_FALSE(find(plan_up(p, {}, {}), ActionKind::wait_healthy, "db")->optional);
+  p.services["web"].depends_on["db"].required = false;
+  EXPECT_TRUE(find(plan_up(p, {}, {}), ActionKind::wait_healthy, "db")->optional);
+}
+
 TEST(PlanUp, NoDepsAndSelectedServices) {
   Project p = two_services();
   UpOptions up;

@@ -133,6 +133,45 @@ services:
   expect_nothing_left(p);
 }
 
+// depends_on with required: false: a dependency that fails is a warning, and the dependent starts.
+TEST(StackE2E, AFailedDependencyThatIsNotRequiredIsAWarning) {
+  ComposeProject p(R"(
+services:
+  setup:
+    image: busybox
+    command: ["sh", "-c", "exit 3"]
+  app:
+    image: busybox
+    command: ["sleep", "1000"]
+    init: true
+    depends_on:
+      setup: {condition: service_completed_successfully, required: false}
+)");
+  Result up = p({"up", "-d"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_NE(up.err.find("exited with code 3 (required: false, going on)"), std::string::npos) << up.err;
+  auto states = p.states();
+  EXPECT_NE(std::find(states.begin(), states.end(), std::make_pair(p.name() + "-app-1", std::string("running"))),
+            states.end());
+  p.rewrite(R"(
+services:
+  setup:
+    image: busybox
+    command: ["sh", "-c", "exit 3"]
+  app:
+    image: busybox
+    command: ["sleep", "1000"]
+    init: true
+    depends_on:
+      setup: {condition: service_completed_successfully}
+)");
+  Result strict = p({"up", "-d", "--force-recreate"});
+  EXPECT_NE(strict.exit_code, 0) << strict.err;
+  EXPECT_NE(strict.err.find("dependency setup is not completed"), std::string::npos) << strict.err;
+  ASSERT_EQ(p({"down", "-t", "0"}).exit_code, 0);
+  expect_nothing_left(p);
+}
+
 // --progress json: one object per step and state, for programs that drive berth.
 TEST(StackE2E, ProgressJsonIsOneObjectPerStep) {
   ComposeProject p(two_services("json"));
