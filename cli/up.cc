@@ -16,6 +16,7 @@
 #include "compose/validate.h"
 #include "runtime/container/container.h"
 #include "runtime/container/watch.h"
+#include "stack/container_lifecycle.h"
 #include "stack/executor.h"
 #include "stack/labels.h"
 #include "stack/observe.h"
@@ -220,7 +221,9 @@ int run_up(const GlobalOptions& global, const UpFlags& f) {
   if (f.wait_timeout > 0) exec.wait_timeout = std::chrono::seconds(f.wait_timeout);
 
   stack::execute(compose::plan_pulls(p, stack::observe(p), options), p, exec);
-  compose::Plan plan = compose::plan_up(p, stack::observe(p), options);
+  compose::Observed observed = stack::observe(p);
+  compose::Plan plan = compose::plan_up(p, observed, options);
+  stack::check_plan_inputs(p, plan, observed);  // bad mounts or secrets: nothing made yet
   warn_orphans(plan);
   if (plan.empty()) std::cerr << "Nothing to do: every container of " << p.name << " is up to date\n";
   stack::execute(plan, p, exec);

@@ -1,8 +1,10 @@
 #include "stack/container_lifecycle.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
+#include "compose/volumes_from.h"
 #include "network/attach.h"
 #include "network/netlink/netns.h"
 #include "runtime/container/container.h"
@@ -11,6 +13,7 @@
 #include "runtime/rootfs.h"
 #include "stack/container_spec.h"
 #include "stack/labels.h"
+#include "stack/observe.h"
 #include "stack/resources.h"
 #include "util/log.h"
 #include "util/paths.h"
@@ -133,6 +136,7 @@ volumes::MountRequest mount_request(const ContainerRequest& req, const std::stri
   volumes::MountRequest m;
   m.project = p.name;
   m.container = id;
+  m.owner = req.name;
   m.project_dir = p.working_dir;
   m.image_root = rootfs;
   for (size_t i = 0; i < req.service->volumes.size(); ++i) {
@@ -173,10 +177,85 @@ volumes::MountRequest mount_request(const ContainerRequest& req, const std::stri
     d.labels["com.docker.compose.volume"] = key;
     m.volumes[key] = d;
   }
-  if (!req.service->volumes_from.empty())
-    throw Error("volumes_from is not supported by berth yet", "share a named volume between the services",
-                req.service->mark.location(), "services." + req.service->name + ".volumes_from");
   return m;
+}
+
+Error volumes_from_error(const compose::Service& s, const std::string& what, const std::string& hint) {
+  return Error(what, hint, s.mark.location(), "services." + s.name + ".volumes_from");
+}
+
+compose::VolumesFromRef parse_volumes_from_entry(const compose::Service& s, const std::string& entry) {
+  auto ref = compose::parse_volumes_from(entry);
+  if (!ref)
+    throw volumes_from_error(s, "malformed volumes_from entry '" + entry + "'",
+                             "write SERVICE, service:SERVICE or container:NAME, optionally followed by :ro or :rw");
+  return *ref;
+}
+
+// The container a volumes_from entry names: the first container of a service of this project
+// (one-offs aside), or a container by name or id. nullopt when there is none.
+std::optional<runtime::ContainerRecord> volumes_from_source(const std::string& project,
+                                                             const compose::VolumesFromRef& ref) {
+  std::optional<runtime::ContainerRecord> best;
+  int best_number = 0;
+  for (auto& record : runtime::list_records()) {
+    if (ref.kind == compose::VolumesFromRef::Kind::container) {
+      if (record.name == ref.name || record.id == ref.name) return record;
+      continue;
+    }
+    if (label_of(record, labels::kProject) != project || label_of(record, labels::kService) != ref.name ||
+        label_of(record, labels::kOneOff) == "True")
+      continue;
+    int number = std::atoi(label_of(record, labels::kNumber).c_str());
+    if (!best || number < best_number) {
+      best = std::move(record);
+      best_number = number;
+    }
+  }
+  return best;
+}
+
+// Why a volumes_from entry finds no container.
+std::string nothing_found(const compose::VolumesFromRef& ref) {
+  return ref.kind == compose::VolumesFromRef::Kind::service ? "service " + ref.name + " has no container"
+                                                           : "there is no container named " + ref.name;
+}
+
+// The other containers' mounts, as recorded when they were made.
+std::vector<volumes::VolumesFrom> volumes_from_request(const ContainerRequest& req) {
+  const compose::Service& s = *req.service;
+  std::vector<volumes::VolumesFrom> out;
+  for (const auto& entry : s.volumes_from) {
+    compose::VolumesFromRef ref = parse_volumes_from_entry(s, entry);
+    auto record = volumes_from_source(req.project->name, ref);
+    if (!record)
+      throw volumes_from_error(
+          s, "volumes_from " + entry + ": " + nothing_found(ref),
+          ref.kind == compose::VolumesFromRef::Kind::service
+              ? "start the service " + ref.name + " first (berth up starts it unless --no-deps is given)"
+              : "check the container name with `berth ps -a`");
+    auto resources = load_resources(record->id);
+    if (!resources)
+      throw volumes_from_error(s, "volumes_from " + entry + ": container " + record->name +
+                                      " was not made by this berth, its mounts are unknown",
+                               "recreate it with berth, or share a named volume instead");
+    volumes::VolumesFrom from;
+    from.from = entry;
+    from.mounts = resources->mounts;
+    from.volumes = resources->volumes;
+    from.read_only = ref.read_only;
+    out.push_back(std::move(from));
+  }
+  return out;
+}
+
+// The mounts another container may take over: tmpfs mounts are the container's own (a copy would
+// be another, empty tmpfs), configs and secrets are not volumes.
+std::vector<runtime::Mount> shareable_mounts(const std::vector<runtime::Mount>& mounts) {
+  std::vector<runtime::Mount> out;
+  for (const auto& m : mounts)
+    if (m.type == "bind") out.push_back(m);
+  return out;
 }
 
 volumes::FileObjectRequest file_object_request(const ContainerRequest& req, const std::string& id) {
@@ -228,7 +307,7 @@ void teardown(const ContainerResources& res, bool remove_anonymous) {
   if (!res.volumes.empty()) {
     step("volumes", [&] {
       volumes::VolumeStore store;
-      volumes::release_mounts(store, res.id, res.volumes, remove_anonymous);
+      volumes::release_mounts(store, res.id, res.name, res.volumes, remove_anonymous);
     });
   }
   if (res.file_objects) step("secrets", [&] { volumes::remove_file_objects(res.id); });
@@ -241,6 +320,30 @@ void teardown(const ContainerResources& res, bool remove_anonymous) {
   forget_resources(res.id);
 }
 
+// After a failed create: the anonymous volumes made for it, not those it took over.
+void remove_new_anonymous_volumes(const ContainerResources& res, const std::set<std::string>& inherited) {
+  for (const auto& name : res.anonymous_volumes) {
+    if (inherited.count(name)) continue;
+    try {
+      volumes::VolumeStore().remove(name, true);
+    } catch (const std::exception& e) {
+      log::warn("removing " + res.name + ": anonymous volume " + name + ": " + e.what());
+    }
+  }
+}
+
+// An error of volumes/ that names the attribute ("services.web.volumes[0]") but not the file:
+// given the service's place in the blueprint.
+template <class Fn>
+void at_service(const compose::Service& service, Fn check) {
+  try {
+    check();
+  } catch (const Error& e) {
+    if (e.where().known()) throw;
+    throw Error(e.message(), e.hint(), service.mark.location(), e.path());
+  }
+}
+
 }  // namespace
 
 std::string network_full_name(const compose::Project& project, const std::string& key) {
@@ -249,12 +352,50 @@ std::string network_full_name(const compose::Project& project, const std::string
   return project.name + "_" + key;
 }
 
+void check_container_inputs(const compose::Project& project, const compose::Service& service,
+                            const std::set<std::string>& services_with_containers) {
+  ContainerRequest req{&project, &service, 1, false, "check"};
+  at_service(service, [&] { volumes::check_mounts(mount_request(req, "check", "")); });
+  for (const auto& entry : service.volumes_from) {
+    compose::VolumesFromRef ref = parse_volumes_from_entry(service, entry);
+    bool found = ref.kind == compose::VolumesFromRef::Kind::service
+                     ? services_with_containers.count(ref.name) > 0
+                     : volumes_from_source(project.name, ref).has_value();
+    if (!found)
+      throw volumes_from_error(service, "volumes_from " + entry + ": " + nothing_found(ref),
+                               ref.kind == compose::VolumesFromRef::Kind::service
+                                   ? "start the service " + ref.name + " too (leave out --no-deps)"
+                                   : "check the container name with `berth ps -a`");
+  }
+  at_service(service, [&] { volumes::check_file_objects(file_object_request(req, "check")); });
+}
+
+std::set<std::string> services_with_containers(const compose::Plan& plan, const compose::Observed& observed) {
+  std::set<std::string> out;
+  for (const auto& c : observed.containers)
+    if (!c.one_off) out.insert(c.service);
+  for (const auto& a : plan.actions)
+    if (a.kind == compose::ActionKind::create_container) out.insert(a.service);
+  return out;
+}
+
+void check_plan_inputs(const compose::Project& project, const compose::Plan& plan,
+                       const compose::Observed& observed) {
+  std::set<std::string> with_containers = services_with_containers(plan, observed);
+  std::set<std::string> created;
+  for (const auto& a : plan.actions)
+    if (a.kind == compose::ActionKind::create_container) created.insert(a.service);
+  for (const auto& name : created) check_container_inputs(project, project.services.at(name), with_containers);
+}
+
 std::string create_service_container(const ContainerRequest& req) {
   const compose::Service& s = *req.service;
   image::Store store;
   std::string ref = image_reference(*req.project, s);
   image::Image img = store.find(ref);
 
+  // The anonymous volumes of the container this one replaces: a failure must not take them.
+  std::set<std::string> inherited_anonymous;
   ContainerResources res;
   res.id = runtime::new_container_id();
   res.name = req.name;
@@ -271,12 +412,18 @@ std::string create_service_container(const ContainerRequest& req) {
 
     ContainerNetworking net = setup_networking(req, res, res.id);
     std::vector<runtime::Mount> mounts;
+    if (!req.service->volumes.empty()) {
+      for (const auto& [target, name] : volumes::VolumeStore().anonymous_volumes_of(req.name))
+        inherited_anonymous.insert(name);
+    }
     volumes::MountRequest mreq = mount_request(req, res.id, res.rootfs);
-    if (!mreq.mounts.empty()) {
+    mreq.volumes_from = volumes_from_request(req);
+    if (!mreq.mounts.empty() || !mreq.volumes_from.empty()) {
       volumes::VolumeStore vstore;
       volumes::PreparedMounts prepared = volumes::prepare_mounts(vstore, mreq);
       res.volumes = prepared.volumes;
       res.anonymous_volumes = prepared.anonymous_volumes;
+      res.mounts = shareable_mounts(prepared.mounts);
       save_resources(res);
       for (auto& h : prepared.driver_mounts) h.release();
       mounts = std::move(prepared.mounts);
@@ -292,7 +439,8 @@ std::string create_service_container(const ContainerRequest& req) {
         container_spec(*req.project, s, who, img.config, img.config_digest, res.rootfs, net, std::move(mounts));
     for (const auto& w : runtime::create_container(spec)) log::warn(req.name + ": " + w);
   } catch (...) {
-    teardown(res, true);
+    teardown(res, false);
+    remove_new_anonymous_volumes(res, inherited_anonymous);
     throw;
   }
   return res.id;

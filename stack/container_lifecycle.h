@@ -3,9 +3,11 @@
 // files, and finally the runtime container itself. A failure part-way undoes what was made.
 #pragma once
 
+#include <set>
 #include <string>
 
 #include "compose/model.h"
+#include "compose/plan.h"
 
 namespace berth::stack {
 
@@ -16,6 +18,22 @@ struct ContainerRequest {
   bool one_off = false;
   std::string name;  // from compose::container_name, or a one-off name
 };
+
+// The checks of create_service_container() that need nothing made, so that bad input (a bind
+// source that is a broken symlink, an undefined volume, a missing secret file, a subpath that
+// leads out of its volume, volumes_from naming nothing) fails before a command creates anything.
+// `services_with_containers`: the services that have a container, or will have one once the
+// command's earlier steps ran (volumes_from: service:X needs one).
+void check_container_inputs(const compose::Project& project, const compose::Service& service,
+                            const std::set<std::string>& services_with_containers);
+
+// The services that have a container of their own (not one-offs) in `observed`, or get one by
+// `plan`.
+std::set<std::string> services_with_containers(const compose::Plan& plan, const compose::Observed& observed);
+
+// check_container_inputs() for every container `plan` creates.
+void check_plan_inputs(const compose::Project& project, const compose::Plan& plan,
+                       const compose::Observed& observed);
 
 // Returns the new container's id.
 std::string create_service_container(const ContainerRequest& request);

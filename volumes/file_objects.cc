@@ -79,7 +79,9 @@ std::string file_object_target(const FileObjectSpec& spec) {
   return base + spec.target;
 }
 
-std::vector<runtime::Mount> materialise_file_objects(const FileObjectRequest& request) {
+namespace {
+// Every object checked and its content read, before anything is written.
+std::vector<std::string> checked_contents(const FileObjectRequest& request) {
   std::vector<std::string> contents;
   for (const auto& spec : request.objects) {
     check_name(kind_name(spec), spec.name);
@@ -89,6 +91,14 @@ std::vector<runtime::Mount> materialise_file_objects(const FileObjectRequest& re
                   "give an octal mode such as 0440", {}, spec.where);
     contents.push_back(read_content(request, spec));
   }
+  return contents;
+}
+}  // namespace
+
+void check_file_objects(const FileObjectRequest& request) { checked_contents(request); }
+
+std::vector<runtime::Mount> materialise_file_objects(const FileObjectRequest& request) {
+  std::vector<std::string> contents = checked_contents(request);
   if (request.objects.empty()) return {};
 
   auto base = container_dir(request.container);
