@@ -146,7 +146,7 @@ int run_run(const GlobalOptions& g, const RunFlags& f, const std::vector<std::st
   compose::Plan before = prerequisites(p, f.service, f.no_deps);
   // Bad mounts or secrets, of the one-off or of what it needs: found before anything is made.
   stack::check_plan_inputs(p, before, observed);
-  stack::check_container_inputs(p, service, stack::services_with_containers(before, observed));
+  stack::check_container_inputs(p, service, stack::known_containers(before, observed));
   stack::execute(before, p, exec);
 
   std::string name = !f.name.empty() ? f.name : p.name + "-" + f.service + "-run-" + random_hex(12);

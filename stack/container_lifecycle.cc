@@ -353,14 +353,14 @@ std::string network_full_name(const compose::Project& project, const std::string
 }
 
 void check_container_inputs(const compose::Project& project, const compose::Service& service,
-                            const std::set<std::string>& services_with_containers) {
+                            const KnownContainers& known) {
   ContainerRequest req{&project, &service, 1, false, "check"};
   at_service(service, [&] { volumes::check_mounts(mount_request(req, "check", "")); });
   for (const auto& entry : service.volumes_from) {
     compose::VolumesFromRef ref = parse_volumes_from_entry(service, entry);
     bool found = ref.kind == compose::VolumesFromRef::Kind::service
-                     ? services_with_containers.count(ref.name) > 0
-                     : volumes_from_source(project.name, ref).has_value();
+                     ? known.services.count(ref.name) > 0
+                     : known.names.count(ref.name) > 0 || volumes_from_source(project.name, ref).has_value();
     if (!found)
       throw volumes_from_error(service, "volumes_from " + entry + ": " + nothing_found(ref),
                                ref.kind == compose::VolumesFromRef::Kind::service
@@ -370,22 +370,27 @@ void check_container_inputs(const compose::Project& project, const compose::Serv
   at_service(service, [&] { volumes::check_file_objects(file_object_request(req, "check")); });
 }
 
-std::set<std::string> services_with_containers(const compose::Plan& plan, const compose::Observed& observed) {
-  std::set<std::string> out;
-  for (const auto& c : observed.containers)
-    if (!c.one_off) out.insert(c.service);
-  for (const auto& a : plan.actions)
-    if (a.kind == compose::ActionKind::create_container) out.insert(a.service);
+KnownContainers known_containers(const compose::Plan& plan, const compose::Observed& observed) {
+  KnownContainers out;
+  for (const auto& c : observed.containers) {
+    if (!c.one_off) out.services.insert(c.service);
+    out.names.insert(c.name);
+  }
+  for (const auto& a : plan.actions) {
+    if (a.kind != compose::ActionKind::create_container) continue;
+    out.services.insert(a.service);
+    out.names.insert(a.target);
+  }
   return out;
 }
 
 void check_plan_inputs(const compose::Project& project, const compose::Plan& plan,
                        const compose::Observed& observed) {
-  std::set<std::string> with_containers = services_with_containers(plan, observed);
+  KnownContainers known = known_containers(plan, observed);
   std::set<std::string> created;
   for (const auto& a : plan.actions)
     if (a.kind == compose::ActionKind::create_container) created.insert(a.service);
-  for (const auto& name : created) check_container_inputs(project, project.services.at(name), with_containers);
+  for (const auto& name : created) check_container_inputs(project, project.services.at(name), known);
 }
 
 std::string create_service_container(const ContainerRequest& req) {

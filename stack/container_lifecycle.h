@@ -19,17 +19,19 @@ struct ContainerRequest {
   std::string name;  // from compose::container_name, or a one-off name
 };
 
+// The containers of a project that exist, or will once a command's earlier steps ran: what
+// volumes_from may name.
+struct KnownContainers {
+  std::set<std::string> services;  // services with a container of their own (not a one-off)
+  std::set<std::string> names;     // container names
+};
+KnownContainers known_containers(const compose::Plan& plan, const compose::Observed& observed);
+
 // The checks of create_service_container() that need nothing made, so that bad input (a bind
 // source that is a broken symlink, an undefined volume, a missing secret file, a subpath that
 // leads out of its volume, volumes_from naming nothing) fails before a command creates anything.
-// `services_with_containers`: the services that have a container, or will have one once the
-// command's earlier steps ran (volumes_from: service:X needs one).
 void check_container_inputs(const compose::Project& project, const compose::Service& service,
-                            const std::set<std::string>& services_with_containers);
-
-// The services that have a container of their own (not one-offs) in `observed`, or get one by
-// `plan`.
-std::set<std::string> services_with_containers(const compose::Plan& plan, const compose::Observed& observed);
+                            const KnownContainers& known);
 
 // check_container_inputs() for every container `plan` creates.
 void check_plan_inputs(const compose::Project& project, const compose::Plan& plan,

@@ -50,6 +50,7 @@ void expect_refused(const BadCase& c, const std::function<void(const ComposeProj
     expect_nothing_created(p);
   }
   EXPECT_EQ(stdfs::exists(p.dir() / "state/volumes"), before);
+  p.rewrite("services: {}\n");  // so that the fixture's `down` can load the project
 }
 
 TEST(MountErrorsE2E, BindSourceThatIsABrokenSymlink) {
