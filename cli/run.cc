@@ -20,6 +20,7 @@
 #include "runtime/container/log_reader.h"
 #include "runtime/container/spec.h"
 #include "stack/container_lifecycle.h"
+#include "stack/container_mounts.h"
 #include "stack/executor.h"
 #include "stack/observe.h"
 #include "util/log.h"

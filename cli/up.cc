@@ -16,7 +16,7 @@
 #include "compose/validate.h"
 #include "runtime/container/container.h"
 #include "runtime/container/watch.h"
-#include "stack/container_lifecycle.h"
+#include "stack/container_mounts.h"
 #include "stack/executor.h"
 #include "stack/labels.h"
 #include "stack/observe.h"
