@@ -142,13 +142,14 @@ int run_run(const GlobalOptions& g, const RunFlags& f, const std::vector<std::st
   compose::UpOptions pulls;
   pulls.services = {f.service};
   pulls.no_deps = f.no_deps;
-  stack::execute(compose::plan_pulls(p, stack::observe(p), pulls), p, exec);
+  // Bad mounts or secrets, of the one-off or of what it needs: refused before anything is pulled
+  // or made.
   compose::Observed observed = stack::observe(p);
-  compose::Plan before = prerequisites(p, f.service, f.no_deps);
-  // Bad mounts or secrets, of the one-off or of what it needs: found before anything is made.
-  stack::check_plan_inputs(p, before, observed);
-  stack::check_container_inputs(p, service, stack::known_containers(before, observed));
-  stack::execute(before, p, exec);
+  compose::Plan needed = prerequisites(p, f.service, f.no_deps);
+  stack::check_plan_inputs(p, needed, observed);
+  stack::check_container_inputs(p, service, stack::known_containers(needed, observed));
+  stack::execute(compose::plan_pulls(p, observed, pulls), p, exec);
+  stack::execute(prerequisites(p, f.service, f.no_deps), p, exec);
 
   std::string name = !f.name.empty() ? f.name : p.name + "-" + f.service + "-run-" + random_hex(12);
   for (const auto& r : runtime::list_records())

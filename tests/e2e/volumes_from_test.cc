@@ -64,6 +64,12 @@ TEST(VolumesFromE2E, ServicesSeeAnotherServicesMountsAndReadOnlyRefusesWrites) {
   // e takes c's mounts with :rw: writable again.
   EXPECT_EQ(p({"exec", "-T", "e", "sh", "-c", "echo by-e > /named/h"}).exit_code, 0);
 
+  // A one-off of c takes a's mounts too, read-only.
+  Result run = p({"run", "--rm", "c", "sh", "-c", "cat /named/f /host/f; echo no > /anon/y"});
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_EQ(run.out, "named\nfrom the host\n") << run.err;
+  EXPECT_NE(run.err.find("Read-only file system"), std::string::npos) << run.err;
+
   // The volume is in use by all of them; down -v removes it with the anonymous one.
   ASSERT_EQ(p({"down", "-v"}).exit_code, 0);
   EXPECT_EQ(p.raw({"volume", "ls", "-q"}).out, "");
