@@ -20,6 +20,7 @@
 #include "runtime/container/log_reader.h"
 #include "runtime/container/spec.h"
 #include "stack/container_lifecycle.h"
+#include "stack/container_mounts.h"
 #include "stack/executor.h"
 #include "stack/observe.h"
 #include "util/log.h"
@@ -141,7 +142,13 @@ int run_run(const GlobalOptions& g, const RunFlags& f, const std::vector<std::st
   compose::UpOptions pulls;
   pulls.services = {f.service};
   pulls.no_deps = f.no_deps;
-  stack::execute(compose::plan_pulls(p, stack::observe(p), pulls), p, exec);
+  // Bad mounts or secrets, of the one-off or of what it needs: refused before anything is pulled
+  // or made.
+  compose::Observed observed = stack::observe(p);
+  compose::Plan needed = prerequisites(p, f.service, f.no_deps);
+  stack::check_plan_inputs(p, needed, observed);
+  stack::check_container_inputs(p, service, stack::known_containers(needed, observed));
+  stack::execute(compose::plan_pulls(p, observed, pulls), p, exec);
   stack::execute(prerequisites(p, f.service, f.no_deps), p, exec);
 
   std::string name = !f.name.empty() ? f.name : p.name + "-" + f.service + "-run-" + random_hex(12);

@@ -16,6 +16,7 @@
 #include "compose/validate.h"
 #include "runtime/container/container.h"
 #include "runtime/container/watch.h"
+#include "stack/container_mounts.h"
 #include "stack/executor.h"
 #include "stack/labels.h"
 #include "stack/observe.h"
@@ -219,7 +220,10 @@ int run_up(const GlobalOptions& global, const UpFlags& f) {
   exec.stop_timeout = std::chrono::seconds(f.timeout);
   if (f.wait_timeout > 0) exec.wait_timeout = std::chrono::seconds(f.wait_timeout);
 
-  stack::execute(compose::plan_pulls(p, stack::observe(p), options), p, exec);
+  // Bad mounts or secrets: refused before anything is pulled or made.
+  compose::Observed observed = stack::observe(p);
+  stack::check_plan_inputs(p, compose::plan_up(p, observed, options), observed);
+  stack::execute(compose::plan_pulls(p, observed, options), p, exec);
   compose::Plan plan = compose::plan_up(p, stack::observe(p), options);
   warn_orphans(plan);
   if (plan.empty()) std::cerr << "Nothing to do: every container of " << p.name << " is up to date\n";

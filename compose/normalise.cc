@@ -1,5 +1,7 @@
 #include "compose/normalise.h"
 
+#include "compose/volumes_from.h"
+
 namespace berth::compose {
 
 namespace {
@@ -40,8 +42,7 @@ void dependencies(Project& p) {
       if (!d.required) d.required = true;
     }
     for (const auto& link : s.links) add_implicit_dependency(s, link.substr(0, link.find(':')));
-    for (const auto& from : s.volumes_from)
-      if (from.rfind("container:", 0) != 0) add_implicit_dependency(s, from.substr(0, from.find(':')));
+    for (const auto& from : s.volumes_from) add_implicit_dependency(s, volumes_from_service(from));
     for (const std::string* mode : {&s.network_mode, &s.ipc, &s.pid, &s.uts, &s.cgroup})
       add_implicit_dependency(s, service_reference(*mode));
   }

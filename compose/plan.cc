@@ -292,6 +292,9 @@ Plan plan_down(const Project& project, const Observed& observed, const DownOptio
   };
   // Stop in reverse dependency order: a service stops before what it depends on.
   std::map<std::string, std::vector<size_t>> stops_of;  // service -> its stop actions
+  // A container is removed after its dependents' containers are: those may use its volumes
+  // (volumes_from), which its removal with -v takes along.
+  std::map<std::string, std::vector<size_t>> removals_of;
   auto layers = dependency_layers(build_graph(project));
   std::vector<const ObservedContainer*> ordered;
   for (auto layer = layers.rbegin(); layer != layers.rend(); ++layer)
@@ -309,13 +312,19 @@ Plan plan_down(const Project& project, const Observed& observed, const DownOptio
   std::vector<size_t> removals;
   for (const ObservedContainer* c : ordered) {
     std::vector<size_t> after;
-    // Wait for the dependents of this container's service to stop first.
+    std::vector<size_t> removed_first;
+    // Wait for the dependents of this container's service to stop (and go) first.
     for (const auto& [name, s] : project.services)
-      if (s.depends_on.count(c->service))
+      if (s.depends_on.count(c->service)) {
         for (size_t i : stops_of[name]) after.push_back(i);
+        for (size_t i : removals_of[name]) removed_first.push_back(i);
+      }
     size_t stop = add(ActionKind::stop_container, c->name, c->service, c->number, c->id, "down", after);
     stops_of[c->service].push_back(stop);
-    removals.push_back(add(ActionKind::remove_container, c->name, c->service, c->number, c->id, "down", {stop}));
+    removed_first.push_back(stop);
+    size_t remove = add(ActionKind::remove_container, c->name, c->service, c->number, c->id, "down", removed_first);
+    removals_of[c->service].push_back(remove);
+    removals.push_back(remove);
   }
   for (const auto& [key, n] : project.networks)
     if (!n.external && observed.networks.count(n.name))

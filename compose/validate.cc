@@ -4,6 +4,7 @@
 #include <set>
 
 #include "compose/suggest.h"
+#include "compose/volumes_from.h"
 
 namespace berth::compose {
 
@@ -155,12 +156,18 @@ class ServiceValidator {
     check("ipc", s_.ipc);
     check("pid", s_.pid);
     for (const auto& from : s_.volumes_from) {
-      if (from.rfind("container:", 0) == 0) continue;
-      std::string target = from.substr(0, from.find(':'));
-      if (!p_.services.count(target))
+      auto ref = parse_volumes_from(from);
+      if (!ref)
+        throw error_at(at({"volumes_from"}), "volumes_from", "malformed volumes_from entry '" + from + "'",
+                       "write SERVICE, service:SERVICE or container:NAME, optionally followed by :ro or :rw");
+      if (ref->kind == VolumesFromRef::Kind::container) continue;
+      if (!p_.services.count(ref->name))
         throw error_at(at({"volumes_from"}), "volumes_from",
-                       "volumes_from refers to undefined service '" + target + "'",
-                       did_you_mean(target, p_.services) + "name a service, or container:NAME");
+                       "volumes_from refers to undefined service '" + ref->name + "'",
+                       did_you_mean(ref->name, p_.services) + "name a service, or container:NAME");
+      if (ref->name == s_.name)
+        throw error_at(at({"volumes_from"}), "volumes_from", "service '" + s_.name + "' takes volumes from itself",
+                       "name another service");
     }
     for (const auto& link : s_.links) {
       std::string target = link.substr(0, link.find(':'));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "network/attach.h"
 #include "network/netlink/netns.h"
@@ -9,6 +10,7 @@
 #include "runtime/container/record.h"
 #include "runtime/image/store.h"
 #include "runtime/rootfs.h"
+#include "stack/container_mounts.h"
 #include "stack/container_spec.h"
 #include "stack/labels.h"
 #include "stack/resources.h"
@@ -127,93 +129,6 @@ ContainerNetworking setup_networking(const ContainerRequest& req, ContainerResou
   return net;
 }
 
-volumes::MountRequest mount_request(const ContainerRequest& req, const std::string& id,
-                                    const std::string& rootfs) {
-  const compose::Project& p = *req.project;
-  volumes::MountRequest m;
-  m.project = p.name;
-  m.container = id;
-  m.project_dir = p.working_dir;
-  m.image_root = rootfs;
-  for (size_t i = 0; i < req.service->volumes.size(); ++i) {
-    const compose::ServiceVolume& v = req.service->volumes[i];
-    volumes::MountSpec spec;
-    spec.kind = v.type == "bind" ? volumes::MountKind::bind
-                : v.type == "tmpfs" ? volumes::MountKind::tmpfs
-                                    : volumes::MountKind::volume;
-    if (v.type != "bind" && v.type != "volume" && v.type != "tmpfs")
-      throw Error("volume type " + v.type + " is not supported by berth yet", "use bind, volume or tmpfs",
-                  {}, "services." + req.service->name + ".volumes[" + std::to_string(i) + "]");
-    spec.source = v.source;
-    spec.target = v.target;
-    spec.read_only = v.read_only;
-    if (v.bind) {
-      spec.create_host_path = v.bind->create_host_path.value_or(false);
-      spec.propagation = v.bind->propagation;
-    }
-    if (v.volume) {
-      spec.nocopy = v.volume->nocopy;
-      spec.subpath = v.volume->subpath;
-    }
-    if (v.tmpfs) {
-      if (v.tmpfs->size) spec.tmpfs_size = static_cast<uint64_t>(v.tmpfs->size->bytes);
-      if (v.tmpfs->mode) spec.tmpfs_mode = v.tmpfs->mode->bits;
-    }
-    spec.where = "services." + req.service->name + ".volumes[" + std::to_string(i) + "]";
-    m.mounts.push_back(spec);
-  }
-  for (const auto& [key, vol] : p.volumes) {
-    volumes::VolumeDefinition d;
-    d.name = vol.name.empty() ? p.name + "_" + key : vol.name;
-    d.external = vol.external;
-    d.driver = vol.driver;
-    d.driver_opts = {vol.driver_opts.begin(), vol.driver_opts.end()};
-    d.labels = {vol.labels.begin(), vol.labels.end()};
-    d.labels["com.docker.compose.project"] = p.name;
-    d.labels["com.docker.compose.volume"] = key;
-    m.volumes[key] = d;
-  }
-  if (!req.service->volumes_from.empty())
-    throw Error("volumes_from is not supported by berth yet", "share a named volume between the services",
-                req.service->mark.location(), "services." + req.service->name + ".volumes_from");
-  return m;
-}
-
-volumes::FileObjectRequest file_object_request(const ContainerRequest& req, const std::string& id) {
-  const compose::Project& p = *req.project;
-  volumes::FileObjectRequest r;
-  r.container = id;
-  r.project_dir = p.working_dir;
-  for (char** e = environ; e && *e; ++e) {
-    std::string kv = *e;
-    size_t eq = kv.find('=');
-    if (eq != std::string::npos) r.environment[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  auto add = [&](const std::vector<compose::FileReference>& refs, const std::map<std::string, compose::FileObject>& defs,
-                 volumes::FileObjectKind kind, const char* attribute) {
-    for (size_t i = 0; i < refs.size(); ++i) {
-      const auto& ref = refs[i];
-      const compose::FileObject& def = defs.at(ref.source);
-      volumes::FileObjectSpec spec;
-      spec.kind = kind;
-      spec.name = ref.source;
-      if (!def.file.empty()) spec.file = def.file;
-      if (!def.environment.empty()) spec.environment = def.environment;
-      if (def.content) spec.content = def.content;
-      spec.external = def.external;
-      spec.target = ref.target;
-      if (!ref.uid.empty()) spec.uid = static_cast<unsigned>(std::stoul(ref.uid));
-      if (!ref.gid.empty()) spec.gid = static_cast<unsigned>(std::stoul(ref.gid));
-      if (ref.mode) spec.mode = ref.mode->bits;
-      spec.where = "services." + req.service->name + "." + attribute + "[" + std::to_string(i) + "]";
-      r.objects.push_back(spec);
-    }
-  };
-  add(req.service->configs, p.configs, volumes::FileObjectKind::config, "configs");
-  add(req.service->secrets, p.secrets, volumes::FileObjectKind::secret, "secrets");
-  return r;
-}
-
 void teardown(const ContainerResources& res, bool remove_anonymous) {
   // Each step on its own: one failure must not keep the others from cleaning up.
   auto step = [&](const char* what, auto fn) {
@@ -228,7 +143,7 @@ void teardown(const ContainerResources& res, bool remove_anonymous) {
   if (!res.volumes.empty()) {
     step("volumes", [&] {
       volumes::VolumeStore store;
-      volumes::release_mounts(store, res.id, res.volumes, remove_anonymous);
+      volumes::release_mounts(store, res.id, res.name, res.volumes, remove_anonymous);
     });
   }
   if (res.file_objects) step("secrets", [&] { volumes::remove_file_objects(res.id); });
@@ -239,6 +154,18 @@ void teardown(const ContainerResources& res, bool remove_anonymous) {
   });
   step("image pin", [&] { image::Store().unpin(res.id); });
   forget_resources(res.id);
+}
+
+// After a failed create: the anonymous volumes made for it, not those it took over.
+void remove_new_anonymous_volumes(const ContainerResources& res, const std::set<std::string>& inherited) {
+  for (const auto& name : res.anonymous_volumes) {
+    if (inherited.count(name)) continue;
+    try {
+      volumes::VolumeStore().remove(name, true);
+    } catch (const std::exception& e) {
+      log::warn("removing " + res.name + ": anonymous volume " + name + ": " + e.what());
+    }
+  }
 }
 
 }  // namespace
@@ -255,6 +182,8 @@ std::string create_service_container(const ContainerRequest& req) {
   std::string ref = image_reference(*req.project, s);
   image::Image img = store.find(ref);
 
+  // The anonymous volumes of the container this one replaces: a failure must not take them.
+  std::set<std::string> inherited_anonymous;
   ContainerResources res;
   res.id = runtime::new_container_id();
   res.name = req.name;
@@ -271,12 +200,18 @@ std::string create_service_container(const ContainerRequest& req) {
 
     ContainerNetworking net = setup_networking(req, res, res.id);
     std::vector<runtime::Mount> mounts;
+    if (!req.service->volumes.empty()) {
+      for (const auto& [target, name] : volumes::VolumeStore().anonymous_volumes_of(req.name))
+        inherited_anonymous.insert(name);
+    }
     volumes::MountRequest mreq = mount_request(req, res.id, res.rootfs);
-    if (!mreq.mounts.empty()) {
+    mreq.volumes_from = volumes_from_request(req);
+    if (!mreq.mounts.empty() || !mreq.volumes_from.empty()) {
       volumes::VolumeStore vstore;
       volumes::PreparedMounts prepared = volumes::prepare_mounts(vstore, mreq);
       res.volumes = prepared.volumes;
       res.anonymous_volumes = prepared.anonymous_volumes;
+      res.mounts = shareable_mounts(prepared.mounts);
       save_resources(res);
       for (auto& h : prepared.driver_mounts) h.release();
       mounts = std::move(prepared.mounts);
@@ -292,7 +227,8 @@ std::string create_service_container(const ContainerRequest& req) {
         container_spec(*req.project, s, who, img.config, img.config_digest, res.rootfs, net, std::move(mounts));
     for (const auto& w : runtime::create_container(spec)) log::warn(req.name + ": " + w);
   } catch (...) {
-    teardown(res, true);
+    teardown(res, false);
+    remove_new_anonymous_volumes(res, inherited_anonymous);
     throw;
   }
   return res.id;

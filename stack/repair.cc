@@ -12,7 +12,9 @@ int repair_project(const std::string& project) {
   for (const auto& r : list_resources()) {
     if (r.project != project || runtime::read_record(r.id)) continue;
     log::info("cleaning up " + r.name + ", left half-made by an interrupted berth");
-    remove_service_container(r.id, true);
+    // Its anonymous volumes stay: they may be those of the container it was to replace, and the
+    // next container of that name takes them over.
+    remove_service_container(r.id, false);
     ++repaired;
   }
   return repaired;

@@ -11,6 +11,24 @@ namespace berth::stack {
 
 namespace {
 std::filesystem::path dir() { return paths::state_root() / "stack"; }
+
+nlohmann::json mounts_to_json(const std::vector<runtime::Mount>& mounts) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& m : mounts)
+    out.push_back({{"destination", m.destination}, {"type", m.type}, {"source", m.source}, {"options", m.options}});
+  return out;
+}
+
+std::vector<runtime::Mount> mounts_from_json(const nlohmann::json& j) {
+  std::vector<runtime::Mount> out;
+  if (!j.is_array()) return out;
+  for (const auto& m : j) {
+    if (!m.is_object()) continue;
+    out.push_back({m.value("destination", ""), m.value("type", ""), m.value("source", ""),
+                   m.value("options", std::vector<std::string>{})});
+  }
+  return out;
+}
 std::filesystem::path file_of(const std::string& id) { return dir() / (id + ".json"); }
 }  // namespace
 
@@ -19,7 +37,7 @@ void save_resources(const ContainerResources& r) {
                       {"project", r.project}, {"rootfs", r.rootfs},
                       {"netns", r.netns},     {"networks", r.networks},
                       {"volumes", r.volumes}, {"anonymous_volumes", r.anonymous_volumes},
-                      {"file_objects", r.file_objects}};
+                      {"mounts", mounts_to_json(r.mounts)}, {"file_objects", r.file_objects}};
   std::filesystem::create_directories(dir());
   fs::write_file_atomic(file_of(r.id), j.dump(1) + "\n");
 }
@@ -38,6 +56,7 @@ std::optional<ContainerResources> load_resources(const std::string& id) {
   r.networks = j.value("networks", std::vector<std::string>{});
   r.volumes = j.value("volumes", std::vector<std::string>{});
   r.anonymous_volumes = j.value("anonymous_volumes", std::vector<std::string>{});
+  if (j.contains("mounts")) r.mounts = mounts_from_json(j["mounts"]);
   r.file_objects = j.value("file_objects", false);
   return r;
 }

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/mount.h"
+
 namespace berth::stack {
 
 struct ContainerResources {
@@ -18,6 +20,9 @@ struct ContainerResources {
   std::vector<std::string> networks;   // attached, by full name
   std::vector<std::string> volumes;    // used
   std::vector<std::string> anonymous_volumes;
+  // Its bind and volume mounts (not tmpfs, configs or secrets): what another container takes
+  // with `volumes_from`.
+  std::vector<runtime::Mount> mounts;
   bool file_objects = false;
 };
 

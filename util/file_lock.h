@@ -4,26 +4,28 @@
 #include <filesystem>
 #include <string>
 
+#include "util/unique_fd.h"
+
 namespace berth {
 
 class FileLock {
  public:
   enum class Mode { shared, exclusive };
-  // Blocks until the lock is had; creates the file (and its directory) when missing.
+  // Blocks until the lock is had; creates the file (and its directory) when missing. A symlink
+  // in the file's place is refused, not followed.
   explicit FileLock(const std::filesystem::path& path, Mode mode = Mode::exclusive);
   // Does not block: nullptr-like (held() false) when another process holds it.
   static FileLock try_lock(const std::filesystem::path& path, Mode mode = Mode::exclusive);
-  ~FileLock();
-  FileLock(FileLock&& other) noexcept;
+  FileLock(FileLock&& other) noexcept = default;
   FileLock& operator=(FileLock&&) = delete;
   FileLock(const FileLock&) = delete;
   FileLock& operator=(const FileLock&) = delete;
 
-  bool held() const { return fd_ >= 0; }
+  bool held() const { return fd_.valid(); }
 
  private:
   FileLock() = default;
-  int fd_ = -1;
+  UniqueFd fd_;
 };
 
 }  // namespace berth

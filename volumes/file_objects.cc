@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <set>
 
 #include "util/error.h"
 #include "util/fs.h"
@@ -79,7 +80,9 @@ std::string file_object_target(const FileObjectSpec& spec) {
   return base + spec.target;
 }
 
-std::vector<runtime::Mount> materialise_file_objects(const FileObjectRequest& request) {
+namespace {
+// Every object checked and its content read, before anything is written.
+std::vector<std::string> checked_contents(const FileObjectRequest& request) {
   std::vector<std::string> contents;
   for (const auto& spec : request.objects) {
     check_name(kind_name(spec), spec.name);
@@ -89,11 +92,20 @@ std::vector<runtime::Mount> materialise_file_objects(const FileObjectRequest& re
                   "give an octal mode such as 0440", {}, spec.where);
     contents.push_back(read_content(request, spec));
   }
+  return contents;
+}
+}  // namespace
+
+void check_file_objects(const FileObjectRequest& request) { checked_contents(request); }
+
+std::vector<runtime::Mount> materialise_file_objects(const FileObjectRequest& request) {
+  std::vector<std::string> contents = checked_contents(request);
   if (request.objects.empty()) return {};
 
   auto base = container_dir(request.container);
   Rollback rollback;
   std::vector<runtime::Mount> mounts;
+  std::set<std::filesystem::path> used_names;
   for (size_t i = 0; i < request.objects.size(); ++i) {
     const auto& spec = request.objects[i];
     auto dir = base / (spec.kind == FileObjectKind::config ? "configs" : "secrets");
@@ -103,7 +115,10 @@ std::vector<runtime::Mount> materialise_file_objects(const FileObjectRequest& re
       ::rmdir(dir.c_str());
       ::rmdir(base.c_str());
     });
-    auto path = dir / spec.name;
+    // One file per entry: the same secret given twice (two targets, two modes) is two files.
+    std::string file_name = spec.name;
+    if (!used_names.insert(dir / file_name).second) file_name += "." + std::to_string(i);
+    auto path = dir / file_name;
     fs::write_file_atomic(path, contents[i], 0600);
     rollback.add([path] { ::unlink(path.c_str()); });
     // The mode is set after the owner: chown clears set-id bits, and the umask has no say here.

@@ -42,6 +42,10 @@ struct FileObjectRequest {
 // Where in the container an object appears.
 std::string file_object_target(const FileObjectSpec& spec);
 
+// The checks of materialise_file_objects(), sources read, nothing written: bad input is found
+// before a command creates anything.
+void check_file_objects(const FileObjectRequest& request);
+
 // Checks every object, then writes them all; on failure nothing written stays. Returns their
 // read-only bind mounts.
 std::vector<runtime::Mount> materialise_file_objects(const FileObjectRequest& request);

@@ -215,13 +215,13 @@ class Planner {
 
   // A recreated container finds the anonymous volume of its previous self at the same target.
   std::string anonymous_volume(const MountSpec& spec) {
-    if (anonymous_.empty()) anonymous_ = store_.anonymous_volumes_of(request_.container);
+    if (anonymous_.empty()) anonymous_ = store_.anonymous_volumes_of(request_.anonymous_owner());
     auto it = anonymous_.find(clean_target(spec.target));
     std::string name = it != anonymous_.end() ? it->second : generated_volume_name();
     if (it == anonymous_.end()) {
       VolumeCreate create{name, "local", {}, {}};
       create.labels[kAnonymousLabel] = "";
-      create.labels[kContainerLabel] = request_.container;
+      create.labels[kContainerLabel] = request_.anonymous_owner();
       create.labels[kTargetLabel] = clean_target(spec.target);
       if (!request_.project.empty()) create.labels[kProjectLabel] = request_.project;
       store_.create(create);
@@ -239,7 +239,8 @@ class Planner {
     return {clean_target(spec.target), "tmpfs", "tmpfs", options};
   }
 
-  // The other container's mounts, except where this container mounts something itself.
+  // The other container's mounts, except where this container mounts something itself (or an
+  // earlier volumes_from entry did).
   void add_volumes_from() {
     for (const VolumesFrom& from : request_.volumes_from) {
       for (runtime::Mount mount : from.mounts) {
@@ -248,12 +249,14 @@ class Planner {
         });
         if (taken) continue;
         if (from.read_only) {
-          std::erase(mount.options, "rw");
-          if (std::find(mount.options.begin(), mount.options.end(), "ro") == mount.options.end())
-            mount.options.push_back("ro");
+          std::erase_if(mount.options, [](const std::string& o) { return o == "ro" || o == "rw"; });
+          mount.options.push_back(*from.read_only ? "ro" : "rw");
         }
         out_.mounts.push_back(std::move(mount));
       }
+      for (const auto& name : from.volumes)
+        if (std::find(out_.volumes.begin(), out_.volumes.end(), name) == out_.volumes.end())
+          out_.volumes.push_back(name);
     }
   }
 
@@ -282,14 +285,14 @@ PreparedMounts prepare_mounts(VolumeStore& store, const MountRequest& request) {
   return Planner(store, request).run();
 }
 
-void release_mounts(VolumeStore& store, const std::string& container,
+void release_mounts(VolumeStore& store, const std::string& container, const std::string& owner,
                     const std::vector<std::string>& volumes, bool remove_anonymous) {
   for (const auto& name : volumes) {
     store.remove_user(name, container);
     store.deactivate_if_unused(name);
   }
   if (!remove_anonymous) return;
-  for (const auto& [target, name] : store.anonymous_volumes_of(container)) store.remove(name);
+  for (const auto& [target, name] : store.anonymous_volumes_of(owner)) store.remove(name);
 }
 
 }  // namespace berth::volumes

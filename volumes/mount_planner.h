@@ -30,10 +30,11 @@ void check_mounts(const MountRequest& request);
 // check_mounts(), then prepares every mount. Volumes used are counted as used by the container.
 PreparedMounts prepare_mounts(VolumeStore& store, const MountRequest& request);
 
-// Undoes prepare_mounts() for a container that is removed: it no longer uses its volumes (a
-// driver mount kept for it goes when its last user does); with `remove_anonymous` (rm -v,
-// down -v) its anonymous volumes are removed too.
-void release_mounts(VolumeStore& store, const std::string& container,
+// Undoes prepare_mounts() for a container that is removed: `container` (its id) no longer uses
+// its volumes (a driver mount kept for it goes when its last user does); with `remove_anonymous`
+// (rm -v, down -v) the anonymous volumes of `owner` (MountRequest::anonymous_owner()) are removed
+// too.
+void release_mounts(VolumeStore& store, const std::string& container, const std::string& owner,
                     const std::vector<std::string>& volumes, bool remove_anonymous);
 
 }  // namespace berth::volumes

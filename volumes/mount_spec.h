@@ -51,24 +51,33 @@ struct VolumeDefinition {
   std::map<std::string, std::string> labels;
 };
 
-// `volumes_from: [service:NAME | container:NAME][:ro]`, with the other container's mounts already
-// looked up by the caller.
+// `volumes_from: [service:NAME | container:NAME][:ro|:rw]`, with the other container's mounts
+// already looked up by the caller.
 struct VolumesFrom {
   std::string from;  // the name as written, for messages
   std::vector<runtime::Mount> mounts;
-  bool read_only = false;
+  // The volumes the other container uses: this container counts as their user too, so that they
+  // are not removed (or their driver mount undone) while it still mounts them.
+  std::vector<std::string> volumes;
+  // nullopt: each mount keeps its mode; true (`:ro`) or false (`:rw`) sets every mount's.
+  std::optional<bool> read_only;
 };
 
 // Everything the planner needs for one container.
 struct MountRequest {
   std::string project;                 // labels of the volumes berth creates
-  std::string container;               // owner of its anonymous volumes
+  std::string container;               // the container's id: it is counted as a user of volumes
+  // The container's name, which stays the same when it is recreated: its anonymous volumes are
+  // labelled with it, so the new container finds its predecessor's. Empty: `container`.
+  std::string owner;
   std::filesystem::path project_dir;   // relative bind sources are taken against it
   std::vector<MountSpec> mounts;
   std::map<std::string, VolumeDefinition> volumes;  // top-level volumes, by key
   std::vector<VolumesFrom> volumes_from;
   // The image's root file system on the host, for copy-up into empty volumes; none: no copy-up.
   std::optional<std::filesystem::path> image_root;
+
+  const std::string& anonymous_owner() const { return owner.empty() ? container : owner; }
 };
 
 }  // namespace berth::volumes

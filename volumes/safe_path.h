@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-#include "volumes/unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace berth::volumes {
 

@@ -14,7 +14,7 @@
 
 #include "util/error.h"
 #include "volumes/dir_entries.h"
-#include "volumes/unique_fd.h"
+#include "util/unique_fd.h"
 #include "volumes/xattrs.h"
 
 namespace berth::volumes {

@@ -8,7 +8,7 @@
 
 #include "volumes/archive_support.h"
 #include "volumes/dir_entries.h"
-#include "volumes/unique_fd.h"
+#include "util/unique_fd.h"
 #include "volumes/volume_archive.h"
 
 namespace berth::volumes {

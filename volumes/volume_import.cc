@@ -13,7 +13,7 @@
 #include "volumes/rollback.h"
 #include "volumes/safe_path.h"
 #include "volumes/tree_copy.h"
-#include "volumes/unique_fd.h"
+#include "util/unique_fd.h"
 #include "volumes/volume_archive.h"
 
 namespace berth::volumes {

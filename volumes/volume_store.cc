@@ -10,11 +10,11 @@
 #include <ctime>
 
 #include "util/error.h"
+#include "util/file_lock.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/paths.h"
 #include "volumes/driver_mount.h"
-#include "volumes/lock_file.h"
 #include "volumes/names.h"
 #include "volumes/safe_path.h"
 #include "volumes/tree_copy.h"
@@ -120,7 +120,7 @@ VolumeRecord VolumeStore::create_locked(const VolumeCreate& spec) {
 
 VolumeRecord VolumeStore::create(const VolumeCreate& spec) {
   check_name("volume", spec.name);
-  LockFile lock(lock_path());
+  FileLock lock(lock_path());
   if (find(spec.name))
     throw Error("volume '" + spec.name + "' already exists",
                 "use it as it is, or remove it first with 'berth volume rm " + spec.name + "'");
@@ -129,7 +129,7 @@ VolumeRecord VolumeStore::create(const VolumeCreate& spec) {
 
 VolumeRecord VolumeStore::ensure(const VolumeCreate& spec, bool* created) {
   check_name("volume", spec.name);
-  LockFile lock(lock_path());
+  FileLock lock(lock_path());
   if (auto existing = find(spec.name)) {
     if (created) *created = false;
     return *existing;
@@ -153,7 +153,7 @@ void VolumeStore::remove_locked(const VolumeRecord& record) {
 
 void VolumeStore::remove(const std::string& name, bool force) {
   check_name("volume", name);
-  LockFile lock(lock_path());
+  FileLock lock(lock_path());
   auto record = find(name);
   if (!record) throw not_found(name);
   if (!record->users.empty() && !force) {
@@ -166,7 +166,7 @@ void VolumeStore::remove(const std::string& name, bool force) {
 }
 
 std::vector<std::string> VolumeStore::remove_project_volumes(const std::string& project) {
-  LockFile lock(lock_path());
+  FileLock lock(lock_path());
   std::vector<VolumeRecord> doomed;
   for (auto& record : list()) {
     auto label = record.labels.find(kProjectLabel);
@@ -185,7 +185,7 @@ std::vector<std::string> VolumeStore::remove_project_volumes(const std::string& 
 }
 
 std::vector<std::string> VolumeStore::prune(bool all) {
-  LockFile lock(lock_path());
+  FileLock lock(lock_path());
   std::vector<std::string> removed;
   for (const auto& record : list()) {
     if (!record.users.empty()) continue;
@@ -197,7 +197,7 @@ std::vector<std::string> VolumeStore::prune(bool all) {
 }
 
 void VolumeStore::add_user(const std::string& name, const std::string& container) {
-  LockFile lock(lock_path());
+  FileLock lock(lock_path());
   auto record = inspect(name);
   if (std::find(record.users.begin(), record.users.end(), container) != record.users.end()) return;
   record.users.push_back(container);
@@ -205,7 +205,7 @@ void VolumeStore::add_user(const std::string& name, const std::string& container
 }
 
 void VolumeStore::remove_user(const std::string& name, const std::string& container) {
-  LockFile lock(lock_path());
+  FileLock lock(lock_path());
   auto record = find(name);
   if (!record) return;
   auto it = std::remove(record->users.begin(), record->users.end(), container);
@@ -228,7 +228,7 @@ std::map<std::string, std::string> VolumeStore::anonymous_volumes_of(
 }
 
 bool VolumeStore::deactivate_if_unused(const std::string& name) {
-  LockFile lock(lock_path());
+  FileLock lock(lock_path());
   auto record = find(name);
   if (!record || record->driver_opts.empty() || !record->users.empty()) return false;
   auto data = data_dir(name);
@@ -239,7 +239,7 @@ bool VolumeStore::deactivate_if_unused(const std::string& name) {
 
 MountHandle VolumeStore::activate(const std::string& name,
                                   const std::optional<ImageContent>& copy_up) {
-  LockFile lock(lock_path());
+  FileLock lock(lock_path());
   auto record = inspect(name);
   auto data = data_dir(name);
   MountHandle mount;

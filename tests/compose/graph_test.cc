@@ -89,5 +89,13 @@ TEST(Graph, CheckDependencyCyclesNamesTheCycle) {
   EXPECT_EQ(e.path(), "services.a.depends_on");
 }
 
+TEST(Graph, VolumesFromStartsTheOtherServiceFirst) {
+  Project p = testing::load_text(
+                  "services:\n  data: {image: a}\n  logs: {image: a}\n"
+                  "  app: {image: a, volumes_from: [\"data:ro\", \"service:logs\", \"container:elsewhere\"]}\n")
+                  .project;
+  EXPECT_EQ(dependency_layers(build_graph(p)), (Layers{{"data", "logs"}, {"app"}}));
+}
+
 }  // namespace
 }  // namespace berth::compose

@@ -44,15 +44,17 @@ TEST(Normalise, DependsOnDefaults) {
 TEST(Normalise, ImplicitDependencies) {
   Project p = load_text(
       "services:\n"
-      "  db: {image: a}\n  cache: {image: a}\n  files: {image: a}\n  ns: {image: a}\n"
-      "  web:\n    image: a\n    links: [\"db:database\"]\n    volumes_from: [\"files:ro\", \"container:other\"]\n"
+      "  db: {image: a}\n  cache: {image: a}\n  files: {image: a}\n  logs: {image: a}\n  ns: {image: a}\n"
+      "  web:\n    image: a\n    links: [\"db:database\"]\n"
+      "    volumes_from: [\"files:ro\", \"container:other\", \"service:logs:rw\"]\n"
       "    network_mode: service:ns\n  side: {image: a, ipc: service:cache, pid: service:cache}\n").project;
   const auto& deps = p.services.at("web").depends_on;
   EXPECT_TRUE(deps.count("db"));
   EXPECT_TRUE(deps.count("files"));
+  EXPECT_TRUE(deps.count("logs"));  // service:NAME, not a service named "service"
   EXPECT_TRUE(deps.count("ns"));
   EXPECT_FALSE(deps.count("other"));
-  EXPECT_EQ(deps.size(), 3u);
+  EXPECT_EQ(deps.size(), 4u);
   EXPECT_TRUE(p.services.at("side").depends_on.count("cache"));
 }
 

@@ -188,5 +188,17 @@ TEST(PlanDown, StopsDependentsFirstAndRemovesNetworks) {
   EXPECT_EQ(count(plan, ActionKind::remove_volume), 0);
 }
 
+TEST(PlanDown, RemovesDependentsBeforeWhatTheyDependOn) {
+  // web may use db's volumes (volumes_from): db, and with -v its anonymous volumes, go after web.
+  Project p = two_services();
+  Observed o = running(p);
+  Plan plan = plan_down(p, o, {});
+  const Action* rm_web = find(plan, ActionKind::remove_container, "demo-web-1");
+  const Action* rm_db = find(plan, ActionKind::remove_container, "demo-db-1");
+  ASSERT_TRUE(rm_web && rm_db);
+  size_t web_index = static_cast<size_t>(rm_web - plan.actions.data());
+  EXPECT_NE(std::find(rm_db->after.begin(), rm_db->after.end(), web_index), rm_db->after.end());
+}
+
 }  // namespace
 }  // namespace berth::compose

@@ -78,6 +78,12 @@ TEST(Validate, UndefinedReferences) {
                {"undefined service 'nope'", "services.web.network_mode", 4, 19, ""});
   expect_error("services:\n  web:\n    image: a\n    volumes_from: [nope]\n",
                {"undefined service 'nope'", "services.web.volumes_from", 4, 19, ""});
+  expect_error("services:\n  web:\n    image: a\n    volumes_from: [\"service:nope:ro\"]\n",
+               {"undefined service 'nope'", "services.web.volumes_from", 4, 19, ""});
+  expect_error("services:\n  web:\n    image: a\n    volumes_from: [\"web\"]\n",
+               {"takes volumes from itself", "services.web.volumes_from", 4, 19, ""});
+  expect_error("services:\n  web:\n    image: a\n    volumes_from: [\"db:z\"]\n  db: {image: a}\n",
+               {"malformed volumes_from entry 'db:z'", "services.web.volumes_from", 4, 19, ":ro or :rw"});
   expect_error("services:\n  web:\n    image: a\n    links: [\"nope:alias\"]\n",
                {"undefined service 'nope'", "services.web.links", 4, 12, ""});
 }

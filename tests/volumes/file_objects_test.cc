@@ -69,6 +69,30 @@ TEST(FileObjects, DefaultAndLongSyntaxTargets) {
   EXPECT_EQ(file_object_target(c), "/etc/app.conf");
 }
 
+TEST(FileObjects, TheSameSecretTwiceIsTwoFilesWithTheirOwnModes) {
+  Fixture f;
+  auto plain = secret("token");
+  plain.content = "t0k3n";
+  auto owned = plain;
+  owned.target = "owned";
+  owned.uid = 1000;
+  owned.mode = 0400;
+  f.request.objects = {plain, owned};
+  auto mounts = materialise_file_objects(f.request);
+  ASSERT_EQ(mounts.size(), 2u);
+  EXPECT_NE(mounts[0].source, mounts[1].source);
+  EXPECT_EQ(mounts[1].destination, "/run/secrets/owned");
+  struct stat first {}, second {};
+  ASSERT_EQ(::stat(mounts[0].source.c_str(), &first), 0);
+  ASSERT_EQ(::stat(mounts[1].source.c_str(), &second), 0);
+  EXPECT_EQ(first.st_mode & 07777, 0444u);
+  EXPECT_EQ(first.st_uid, 0u);
+  EXPECT_EQ(second.st_mode & 07777, 0400u);
+  EXPECT_EQ(second.st_uid, 1000u);
+  EXPECT_EQ(read(mounts[1].source), "t0k3n");
+  remove_file_objects("shop-web-1");
+}
+
 TEST(FileObjects, FileEnvironmentAndContentSourcesWithOwnerAndMode) {
   Fixture f;
   std::ofstream(f.request.project_dir / "db_password.txt") << "s3cret";

@@ -180,7 +180,7 @@ TEST(MountPlanner, NamedVolumeIsCreatedWithProjectLabelsAndCounted) {
   EXPECT_EQ(out.mounts[0].options, (std::vector<std::string>{"rbind", "rw", "rprivate"}));
   EXPECT_EQ(out.volumes, std::vector<std::string>{"shop_data"});
   EXPECT_TRUE(out.anonymous_volumes.empty());
-  release_mounts(f.store, f.request.container, out.volumes, true);
+  release_mounts(f.store, f.request.container, f.request.anonymous_owner(), out.volumes, true);
   EXPECT_TRUE(f.store.inspect("shop_data").users.empty());
   EXPECT_TRUE(f.store.find("shop_data"));  // named volumes outlive their containers
 }
@@ -202,6 +202,8 @@ TEST(MountPlanner, ExternalVolumeMustExistAndIsNotCreated) {
 TEST(MountPlanner, AnonymousVolumeIsGeneratedKeptAcrossRecreationAndRemovedWithRmV) {
   Fixture f;
   f.request.mounts = {volume("", "/cache")};
+  f.request.container = "0123first";  // a container id; its name stays the same on recreation
+  f.request.owner = "shop-web-1";
   auto first = prepare_mounts(f.store, f.request);
   ASSERT_EQ(first.anonymous_volumes.size(), 1u);
   std::string name = first.anonymous_volumes[0];
@@ -212,14 +214,17 @@ TEST(MountPlanner, AnonymousVolumeIsGeneratedKeptAcrossRecreationAndRemovedWithR
   EXPECT_EQ(record.labels.at(kContainerLabel), "shop-web-1");
   std::ofstream(f.store.data_dir(name) / "kept") << "survives recreation";
 
-  // The container is recreated (same name): it gets the same anonymous volume back.
-  release_mounts(f.store, f.request.container, first.volumes, false);
+  // The container is recreated (same name, new id): it gets the same anonymous volume back.
+  release_mounts(f.store, f.request.container, f.request.anonymous_owner(), first.volumes, false);
+  EXPECT_TRUE(f.store.inspect(name).users.empty());
+  f.request.container = "4567second";
   auto second = prepare_mounts(f.store, f.request);
+  EXPECT_EQ(f.store.inspect(name).users, std::vector<std::string>{"4567second"});
   EXPECT_EQ(second.anonymous_volumes, first.anonymous_volumes);
   EXPECT_TRUE(fs::exists(f.store.data_dir(name) / "kept"));
 
   // rm -v: its anonymous volumes go with it.
-  release_mounts(f.store, f.request.container, second.volumes, true);
+  release_mounts(f.store, f.request.container, f.request.anonymous_owner(), second.volumes, true);
   EXPECT_FALSE(f.store.find(name));
 }
 
@@ -313,6 +318,35 @@ TEST(MountPlanner, VolumesFromCopiesMountsReadOnlyUnlessOverridden) {
   EXPECT_EQ(out.mounts[1].options, (std::vector<std::string>{"rbind", "rprivate", "ro"}));
 }
 
+TEST(MountPlanner, VolumesFromKeepsModesOrMakesThemWritableAndCountsTheVolumes) {
+  Fixture f;
+  f.store.create({"shop_data", "local", {}, {}});
+  VolumesFrom from;
+  from.from = "container:db";
+  from.mounts = {{"/data", "bind", f.store.data_dir("shop_data").string(), {"rbind", "ro", "rprivate"}},
+                 {"/logs", "bind", "/somewhere/logs", {"rbind", "rw", "rprivate"}}};
+  from.volumes = {"shop_data"};
+  f.request.volumes_from = {from};
+  auto kept = prepare_mounts(f.store, f.request);
+  ASSERT_EQ(kept.mounts.size(), 2u);
+  EXPECT_EQ(kept.mounts[0].options, (std::vector<std::string>{"rbind", "ro", "rprivate"}));
+  EXPECT_EQ(kept.mounts[1].options, (std::vector<std::string>{"rbind", "rw", "rprivate"}));
+  EXPECT_EQ(kept.volumes, std::vector<std::string>{"shop_data"});
+  EXPECT_TRUE(kept.anonymous_volumes.empty());
+  EXPECT_EQ(f.store.inspect("shop_data").users, std::vector<std::string>{"shop-web-1"});
+  // In use through volumes_from: not removed.
+  EXPECT_THROW(f.store.remove("shop_data"), berth::Error);
+
+  f.request.volumes_from[0].read_only = false;
+  f.request.container = "shop-web-2";
+  auto writable = prepare_mounts(f.store, f.request);
+  EXPECT_EQ(writable.mounts[0].options, (std::vector<std::string>{"rbind", "rprivate", "rw"}));
+  EXPECT_EQ(writable.mounts[1].options, (std::vector<std::string>{"rbind", "rprivate", "rw"}));
+  release_mounts(f.store, "shop-web-1", "shop-web-1", kept.volumes, true);
+  release_mounts(f.store, "shop-web-2", "shop-web-2", writable.volumes, true);
+  EXPECT_TRUE(f.store.inspect("shop_data").users.empty());  // rm -v spares what is not its own
+}
+
 TEST(MountPlanner, CopyUpFromTheImageUnlessNocopy) {
   Fixture f;
   auto image = f.roots.path() / "image";
@@ -395,9 +429,9 @@ TEST(MountPlanner, KeptDriverMountGoesWithItsLastUser) {
   second.container = "shop-web-2";
   auto out2 = prepare_mounts(f.store, second);
   EXPECT_TRUE(out2.driver_mounts.empty());
-  release_mounts(f.store, f.request.container, used, false);
+  release_mounts(f.store, f.request.container, f.request.anonymous_owner(), used, false);
   EXPECT_TRUE(is_mount_point(data));  // shop-web-2 still uses it
-  release_mounts(f.store, second.container, out2.volumes, false);
+  release_mounts(f.store, second.container, second.anonymous_owner(), out2.volumes, false);
   EXPECT_FALSE(is_mount_point(data));
 }
 

@@ -9,6 +9,7 @@
 #include "util/error.h"
 
 using namespace berth::volumes;
+using berth::UniqueFd;
 namespace fs = std::filesystem;
 
 TEST(SafePath, StaysInsideIsLexical) {

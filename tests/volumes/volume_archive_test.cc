@@ -12,9 +12,10 @@
 #include "tests/volumes/tree_listing.h"
 #include "util/error.h"
 #include "volumes/tree_copy.h"
-#include "volumes/unique_fd.h"
+#include "util/unique_fd.h"
 
 using berth::Error;
+using berth::UniqueFd;
 using berth::test::StateRoots;
 using namespace berth::volumes;
 namespace fs = std::filesystem;
