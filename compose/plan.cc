@@ -241,12 +241,12 @@ class Planner {
     ready.started.push_back(start);
   }
 
+  // Namespaces or volumes of another container (a service's, or one named with container:, which
+  // the blueprint may make in the same `up` and order with depends_on).
   static bool shares_with_a_service(const Service& s) {
     for (const std::string* mode : {&s.network_mode, &s.ipc, &s.pid, &s.uts, &s.cgroup})
-      if (mode->rfind("service:", 0) == 0) return true;
-    for (const auto& from : s.volumes_from)
-      if (from.rfind("container:", 0) != 0) return true;
-    return false;
+      if (mode->rfind("service:", 0) == 0 || mode->rfind("container:", 0) == 0) return true;
+    return !s.volumes_from.empty();
   }
 
   void orphans() {
