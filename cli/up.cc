@@ -17,6 +17,7 @@
 #include "runtime/container/container.h"
 #include "runtime/container/watch.h"
 #include "stack/executor.h"
+#include "stack/network_plan.h"
 #include "stack/labels.h"
 #include "stack/observe.h"
 #include "util/log.h"
@@ -223,6 +224,7 @@ int run_up(const GlobalOptions& global, const UpFlags& f) {
   compose::Plan plan = compose::plan_up(p, stack::observe(p), options);
   warn_orphans(plan);
   if (plan.empty()) std::cerr << "Nothing to do: every container of " << p.name << " is up to date\n";
+  stack::check_networking(p, plan);  // bad networking input is refused before anything is made
   stack::execute(plan, p, exec);
   lp.lock.reset();  // attached, another berth may act on the project (down, logs, ps)
 

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "network/conntrack.h"
 #include "network/dns/responder.h"
 #include "network/dns/table.h"
 #include "network/firewall.h"
@@ -13,6 +14,7 @@
 #include "network/netlink/link.h"
 #include "network/network.h"
 #include "network/ports.h"
+#include "network/proxy/routes.h"
 #include "network/store.h"
 #include "util/error.h"
 #include "util/paths.h"
@@ -147,6 +149,7 @@ AttachResult attach(const AttachSpec& spec) {
   }
   guard.keep();
   dns::ensure_responder();
+  proxy::publish_routes(store.all());
   return res;
 }
 
@@ -160,10 +163,13 @@ void detach(const std::string& container, const std::string& network, bool remov
     netlink::Socket host;
     netlink::delete_link(host, it->second.host_veth);
     for (auto& s : r.subnets) release(s, container);
+    const Attachment gone = it->second;
     r.attachments.erase(it);
     apply_firewall(r);
+    forget_port_flows(gone);  // after the rules: no new packet can make the flow again
     store.save(r);
     dns::publish_table(store.all());
+    proxy::publish_routes(store.all());
   }
   if (remove_if_unused && r.attachments.empty()) remove_network_locked(store, r);
 }
