@@ -49,7 +49,7 @@ TEST_F(Preflight, ExternalNetworkMustExist) {
   s.external = true;
   plan.networks = {s};
   EXPECT_NE(message_of(plan).find("external network \"" + s.name + "\" not found"), std::string::npos);
-  create_network({.name = s.name});
+  create_network(spec("ext"));
   EXPECT_EQ(message_of(plan), "");
 }
 

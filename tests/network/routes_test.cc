@@ -1,6 +1,8 @@
 // The loopback proxy's routes: which published ports get one, and to which address.
 #include "network/proxy/routes.h"
 
+#include "util/error.h"
+
 #include <gtest/gtest.h>
 
 using namespace berth::network;
