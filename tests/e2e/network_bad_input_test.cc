@@ -9,8 +9,8 @@
 
 #include <gtest/gtest.h>
 
-#include <set>
 
+#include "network/ifname.h"
 #include "tests/support/compose_project.h"
 #include "tests/support/host_network_state.h"
 
@@ -23,30 +23,28 @@ std::string subnet_part(int second) { return "10." + std::to_string(second) + ".
 
 const std::string kService = "    image: busybox\n    command: [\"sleep\", \"1000\"]\n    init: true\n";
 
-// berth's interfaces (bridges berth-*/bt-*, veths vb-*) now on the host.
-std::set<std::string> berth_interfaces() {
-  std::set<std::string> out;
-  for (const char* prefix : {"berth-", "bt-", "vb-"})
-    for (const auto& i : host_interfaces(prefix)) out.insert(i);
-  return out;
-}
-
-// `up -d` must fail with every one of `expected` in its message, and leave nothing.
-void expect_refused(const ComposeProject& p, const std::vector<std::string>& expected) {
-  auto before = berth_interfaces();
-  std::string tables_before = shell_output("nft list tables 2>/dev/null");
+// `up -d` must fail with every one of `expected` in its message, and leave nothing: no bridge or
+// nftables table of the project's `networks` (by key; berth's names for them), no namespace,
+// network record, container or resources record.
+void expect_refused(const ComposeProject& p, const std::vector<std::string>& networks,
+                    const std::vector<std::string>& expected) {
   Result up = p({"up", "-d"});
   EXPECT_NE(up.exit_code, 0) << up.err;
   for (const auto& text : expected) EXPECT_NE(up.err.find(text), std::string::npos) << "no \"" << text << "\" in:\n" << up.err;
   EXPECT_NE(up.err.find("hint:"), std::string::npos) << up.err;
 
-  // Other test programs may make interfaces meanwhile; none of the new ones may be this project's.
-  for (const auto& i : berth_interfaces())
-    if (!before.count(i)) ADD_FAILURE() << "interface made by a refused up (or by a test beside this one): " << i;
-  EXPECT_EQ(shell_output("nft list tables 2>/dev/null"), tables_before);
-  expect_no_network_left({}, p.dir() / "state", p.dir() / "run");
+  ProjectNetworking would_be;
+  for (const auto& key : networks) {
+    std::string bridge = network::bridge_name_for(p.name() + "_" + key, (p.dir() / "state").string());
+    would_be.interfaces.insert(bridge);
+    would_be.nft_tables.insert("inet berth-" + bridge);
+  }
+  expect_no_network_left(would_be, p.dir() / "state", p.dir() / "run");
   Result ps = p({"ps", "-a", "-q"});
   EXPECT_EQ(ps.out, "") << "containers left: " << ps.out;
+  std::error_code ec;
+  for (const auto& e : stdfs::directory_iterator(p.dir() / "state" / "stack", ec))
+    if (e.path().extension() == ".json") ADD_FAILURE() << "container resources left: " << e.path();
   EXPECT_EQ(p.raw({"network", "ls", "-q"}).out, "");
 }
 
@@ -56,7 +54,7 @@ TEST(NetworkBadInputE2E, OverlappingSubnets) {
                    "networks:\n"
                    "  one:\n    ipam:\n      config:\n        - subnet: " + net + "0/24\n"
                    "  two:\n    ipam:\n      config:\n        - subnet: " + net + "128/25\n");
-  expect_refused(p, {"networks.", "overlaps " + net + "0/24"});
+  expect_refused(p, {"one", "two"}, {"networks.", "overlaps " + net + "0/24"});
 }
 
 TEST(NetworkBadInputE2E, StaticAddressOutsideItsSubnet) {
@@ -64,7 +62,7 @@ TEST(NetworkBadInputE2E, StaticAddressOutsideItsSubnet) {
   ComposeProject p("services:\n  a:\n" + kService +
                    "    networks:\n      default:\n        ipv4_address: 10.99.99.5\n"
                    "networks:\n  default:\n    ipam:\n      config:\n        - subnet: " + net + "0/24\n");
-  expect_refused(p, {"services.a.networks.default.ipv4_address", "10.99.99.5 is not inside subnet " + net + "0/24",
+  expect_refused(p, {"default"}, {"services.a.networks.default.ipv4_address", "10.99.99.5 is not inside subnet " + net + "0/24",
                      "compose.yaml"});
 }
 
@@ -74,20 +72,20 @@ TEST(NetworkBadInputE2E, StaticAddressTakenTwice) {
                    "  a:\n" + kService + "    networks:\n      default:\n        ipv4_address: " + net + "7\n"
                    "  b:\n" + kService + "    networks:\n      default:\n        ipv4_address: " + net + "7\n"
                    "networks:\n  default:\n    ipam:\n      config:\n        - subnet: " + net + "0/24\n");
-  expect_refused(p, {"services.b.networks.default.ipv4_address", net + "7 is already taken"});
+  expect_refused(p, {"default"}, {"services.b.networks.default.ipv4_address", net + "7 is already taken"});
 }
 
 TEST(NetworkBadInputE2E, StaticAddressOfTheGateway) {
   std::string net = subnet_part(247);
   ComposeProject p("services:\n  a:\n" + kService + "    networks:\n      default:\n        ipv4_address: " + net + "1\n"
                    "networks:\n  default:\n    ipam:\n      config:\n        - subnet: " + net + "0/24\n");
-  expect_refused(p, {"services.a.networks.default.ipv4_address", "the gateway"});
+  expect_refused(p, {"default"}, {"services.a.networks.default.ipv4_address", "the gateway"});
 }
 
 TEST(NetworkBadInputE2E, ExternalNetworkThatDoesNotExist) {
   ComposeProject p("services:\n  a:\n" + kService + "    networks: [outside]\n"
                    "networks:\n  outside:\n    external: true\n    name: nosuchnet" + std::to_string(::getpid()) + "\n");
-  expect_refused(p, {"external network \"nosuchnet", "not found", "berth network create"});
+  expect_refused(p, {}, {"external network \"nosuchnet", "not found", "berth network create"});
 }
 
 TEST(NetworkBadInputE2E, HostPortAlreadyInUse) {
@@ -102,7 +100,7 @@ TEST(NetworkBadInputE2E, HostPortAlreadyInUse) {
   // The port is the second service's, so that a check made only when its container is created
   // would leave the first one (and the network) behind.
   ComposeProject p("services:\n  a:\n" + kService + "  b:\n" + kService + "    ports: [\"" + port + ":80\"]\n");
-  expect_refused(p, {"services.b.networks.default.ports", "host port " + port + "/tcp is already in use"});
+  expect_refused(p, {"default"}, {"services.b.networks.default.ports", "host port " + port + "/tcp is already in use"});
   ::close(fd);
 }
 
