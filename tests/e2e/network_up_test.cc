@@ -165,9 +165,10 @@ TEST(NetworkUpE2E, EveryReplicaInDnsAndUnknownNamesNxdomain) {
 
 TEST(NetworkUpE2E, DnsFollowsARestartedAndARecreatedContainer) {
   std::string net = subnet_part(253);
-  auto yaml = [&](const std::string& last) {
+  auto yaml = [&](const std::string& last, const std::string& mode = "one") {
     return "services:\n"
            "  web:\n    image: busybox\n    command: " + std::string(kSleep) + "\n    init: true\n"
+           "    environment: {MODE: " + mode + "}\n"
            "    networks:\n      default:\n        ipv4_address: " + net + last + "\n"
            "  client:\n    image: busybox\n    command: " + kSleep + "\n    init: true\n"
            "networks:\n  default:\n    ipam:\n      config:\n        - subnet: " + net + "0/24\n";
@@ -177,6 +178,15 @@ TEST(NetworkUpE2E, DnsFollowsARestartedAndARecreatedContainer) {
   EXPECT_EQ(resolve(p, "client", "web"), std::set<std::string>{net + "20"});
 
   ASSERT_EQ(p({"restart", "-t", "0", "web"}).exit_code, 0);
+  EXPECT_EQ(resolve(p, "client", "web"), std::set<std::string>{net + "20"});
+
+  // Recreated keeping its static address (the old container gives it back first).
+  std::string old_id = p({"ps", "-q", "web"}).out;
+  p.rewrite(yaml("20", "two"));
+  Result same = p({"up", "-d"});
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_NE(p({"ps", "-q", "web"}).out, old_id) << "not recreated";
+  EXPECT_EQ(ipv4_of(p, "web"), net + "20");
   EXPECT_EQ(resolve(p, "client", "web"), std::set<std::string>{net + "20"});
 
   // Recreated on another address: the name follows within a second of `up` returning.
