@@ -63,11 +63,13 @@ void check_static_addresses(const NetworkPlan& plan, std::map<std::string, std::
       try {
         allocate(*subnet, a.where, want);
       } catch (const Error& e) {
-        throw Error(e.message() + " (network " + a.network + ")",
-                    subnet->subnet.contains(want)
-                        ? "give each container an address of its own (a scaled service cannot have a static one)"
-                        : "use an address of " + subnet->subnet.str() + ", or change the network's ipam.config",
-                    a.location, field);
+        std::string hint =
+            !subnet->subnet.contains(want) ? "use an address of " + subnet->subnet.str() + ", or change the network's ipam.config"
+            : subnet->allocated.count(want)
+                ? "give each container an address of its own (a scaled service cannot have a static one)"
+                : "the gateway, aux_addresses and the subnet's first and last addresses are reserved: use another "
+                  "address of " + subnet->subnet.str();
+        throw Error(e.message() + " (network " + a.network + ")", hint, a.location, field);
       }
     }
   }

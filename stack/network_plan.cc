@@ -4,6 +4,7 @@
 #include <set>
 
 #include "network/preflight.h"
+#include "runtime/container/record.h"
 #include "stack/container_lifecycle.h"
 #include "util/error.h"
 
@@ -56,7 +57,31 @@ std::vector<network::PortSpec> port_specs(const compose::Service& s) {
   return out;
 }
 
+namespace {
+// network_mode container:NAME needs NAME to exist, or to be made by this plan first.
+void check_container_modes(const compose::Project& project, const compose::Plan& plan) {
+  std::set<std::string> known;
+  for (const auto& r : runtime::list_records()) {
+    known.insert(r.name);
+    known.insert(r.id);
+  }
+  for (const auto& a : plan.actions)
+    if (a.kind == compose::ActionKind::create_container) known.insert(a.target);
+  for (const auto& a : plan.actions) {
+    if (a.kind != compose::ActionKind::create_container) continue;
+    const compose::Service& s = project.services.at(a.service);
+    if (s.network_mode.rfind("container:", 0) != 0) continue;
+    std::string target = s.network_mode.substr(10);
+    if (!known.count(target))
+      throw Error("network_mode container:" + target + ": no such container",
+                  "start that container first, or share a service's network with service:NAME (`berth ps -a` lists containers)",
+                  s.mark.location(), "services." + s.name + ".network_mode");
+  }
+}
+}  // namespace
+
 void check_networking(const compose::Project& project, const compose::Plan& plan) {
+  check_container_modes(project, plan);
   network::NetworkPlan np;
   std::set<std::string> networks;
   for (const auto& a : plan.actions) {

@@ -88,6 +88,11 @@ TEST(NetworkBadInputE2E, ExternalNetworkThatDoesNotExist) {
   expect_refused(p, {}, {"external network \"nosuchnet", "not found", "berth network create"});
 }
 
+TEST(NetworkBadInputE2E, NetworkModeOfAContainerThatDoesNotExist) {
+  ComposeProject p("services:\n  a:\n" + kService + "  b:\n" + kService + "    network_mode: \"container:nosuchcontainer\"\n");
+  expect_refused(p, {"default"}, {"services.b.network_mode", "container:nosuchcontainer: no such container"});
+}
+
 TEST(NetworkBadInputE2E, HostPortAlreadyInUse) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in sa{};
