@@ -17,8 +17,8 @@
 #include "runtime/container/container.h"
 #include "runtime/container/watch.h"
 #include "stack/executor.h"
-#include "stack/network_plan.h"
 #include "stack/labels.h"
+#include "stack/network_plan.h"
 #include "stack/observe.h"
 #include "util/log.h"
 

@@ -1,9 +1,9 @@
 // The loopback proxy's routes: which published ports get one, and to which address.
 #include "network/proxy/routes.h"
 
-#include "util/error.h"
-
 #include <gtest/gtest.h>
+
+#include "util/error.h"
 
 using namespace berth::network;
 using berth::network::proxy::Route;
