@@ -9,9 +9,12 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 #include "util/error.h"
 #include "util/log.h"
+
+extern char** environ;
 
 namespace berth::network {
 
@@ -30,6 +33,15 @@ void start_helper(const std::vector<std::string>& command, const std::filesystem
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // The environment is made before fork: in the child of a threaded process only
+  // async-signal-safe calls are safe, and setenv is not one.
+  std::vector<std::string> env_strings{std::string(ready_env) + "=3"};
+  std::string prefix = std::string(ready_env) + "=";
+  for (char** e = environ; *e; ++e)
+    if (std::string_view(*e).substr(0, prefix.size()) != prefix) env_strings.emplace_back(*e);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
   int ready[2];
   if (::pipe2(ready, O_CLOEXEC) != 0) throw Error("cannot start " + what + ": " + std::strerror(errno));
   pid_t child = ::fork();
@@ -50,8 +62,7 @@ void start_helper(const std::vector<std::string>& command, const std::filesystem
     }
     // The write end survives exec as fd 3 (dup2 clears close-on-exec).
     ::dup2(ready[1], 3);
-    ::setenv(ready_env, "3", 1);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   ::close(ready[1]);
