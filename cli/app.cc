@@ -40,6 +40,7 @@ int run(int argc, char** argv) {
   add_global_flags(app, global);
   add_version_verb(app, global);
   add_dns_responder_mode(app);
+  add_port_proxy_mode(app);
   add_config_verb(app, global);
   add_graph_verb(app, global);
   add_up_verbs(app, global);

@@ -19,6 +19,7 @@
 #include "stack/container_mounts.h"
 #include "stack/executor.h"
 #include "stack/labels.h"
+#include "stack/network_plan.h"
 #include "stack/observe.h"
 #include "util/log.h"
 
@@ -227,6 +228,7 @@ int run_up(const GlobalOptions& global, const UpFlags& f) {
   compose::Plan plan = compose::plan_up(p, stack::observe(p), options);
   warn_orphans(plan);
   if (plan.empty()) std::cerr << "Nothing to do: every container of " << p.name << " is up to date\n";
+  stack::check_networking(p, plan);  // bad networking input is refused before anything is made
   stack::execute(plan, p, exec);
   lp.unlock();  // attached, another berth may act on the project (down, logs, ps)
 

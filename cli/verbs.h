@@ -17,6 +17,8 @@ void set_action(CLI::App* sub, Action action);
 void add_version_verb(CLI::App& app, const GlobalOptions& global);
 // berth __dns, the DNS responder process (cli/dns_responder.cc).
 void add_dns_responder_mode(CLI::App& app);
+// berth __ports, the loopback port proxy process (cli/port_proxy.cc).
+void add_port_proxy_mode(CLI::App& app);
 void add_config_verb(CLI::App& app, const GlobalOptions& global);
 void add_graph_verb(CLI::App& app, const GlobalOptions& global);
 // berth up, berth down (cli/up.cc).

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "network/conntrack.h"
 #include "network/dns/responder.h"
 #include "network/dns/table.h"
 #include "network/firewall.h"
@@ -13,6 +14,7 @@
 #include "network/netlink/link.h"
 #include "network/network.h"
 #include "network/ports.h"
+#include "network/proxy/routes.h"
 #include "network/store.h"
 #include "util/error.h"
 #include "util/paths.h"
@@ -158,6 +160,7 @@ void publish(const AttachSpec& spec, const AttachResult& res) {
   try {
     store.save(r);
     dns::publish_table(store.all());
+    proxy::publish_routes(store.all());
   } catch (...) {
     if (rules_change) apply_firewall(before);
     throw;
@@ -198,10 +201,13 @@ void detach(const std::string& container, const std::string& network, bool remov
       veth = it->second.host_veth;
       for (auto& s : r.subnets) release(s, container);
       const NetworkRecord before = r;
+      const Attachment gone = it->second;
       r.attachments.erase(it);
       if (render_firewall(r) != render_firewall(before)) apply_firewall(r);
+      forget_port_flows(gone);  // after the rules: no new packet can make the flow again
       store.save(r);
       dns::publish_table(store.all());
+      proxy::publish_routes(store.all());
     }
     if (remove_if_unused && r.attachments.empty()) remove_network_locked(store, r);
   }

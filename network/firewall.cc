@@ -18,9 +18,11 @@ std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 // One DNAT rule: packets of `family` ("ip"/"ip6") for the host port, to the container's address.
 void write_dnat(std::ostream& out, const PublishedPort& p, const std::string& family,
                 const std::string& container) {
-  std::string match = p.host_ip.empty() || p.host_ip == "0.0.0.0"
-                          ? "meta nfproto " + std::string(family == "ip" ? "ipv4" : "ipv6") +
-                                " fib daddr type local"  // every address of this host
+  // Every address of this host; but not ::1, which the kernel never routes to a container
+  // (IPv6 has no route_localnet): the loopback port proxy (proxy/) answers there instead.
+  std::string match = p.host_ip.empty() || p.host_ip == "0.0.0.0" || p.host_ip == "::"
+                          ? (family == "ip" ? "meta nfproto ipv4" : "ip6 daddr != ::1") +
+                                std::string(" fib daddr type local")
                           : family + " daddr " + p.host_ip;
   std::string to = family == "ip" ? container : "[" + container + "]";
   out << "    " << match << " " << p.protocol << " dport " << p.host_port << " dnat " << family
@@ -35,7 +37,8 @@ void write_port_rules(std::ostream& out, const NetworkRecord& r) {
       bool v6_host = p.host_ip.find(':') != std::string::npos;
       bool any_host = p.host_ip.empty() || p.host_ip == "0.0.0.0";
       if (!v6_host && !a.ipv4.empty()) write_dnat(out, p, "ip", a.ipv4);
-      if ((v6_host || any_host) && !a.ipv6.empty()) write_dnat(out, p, "ip6", a.ipv6);
+      // [::1] is the loopback proxy's (see write_dnat).
+      if ((v6_host || any_host) && !a.ipv6.empty() && p.host_ip != "::1") write_dnat(out, p, "ip6", a.ipv6);
     }
 }
 }  // namespace

@@ -10,10 +10,12 @@
 #include <cstdio>
 #include <ctime>
 
+#include "network/conntrack.h"
 #include "network/dns/table.h"
 #include "network/firewall.h"
 #include "network/ifname.h"
 #include "network/netlink/link.h"
+#include "network/proxy/routes.h"
 #include "network/store.h"
 #include "util/error.h"
 #include "util/paths.h"
@@ -95,6 +97,37 @@ std::string choose_bridge_name(const NetworkSpec& spec, const std::vector<Networ
   return name;
 }
 
+// The bridge of a record, addressed and up, with the kernel settings its traffic needs.
+void make_bridge(const netlink::Socket& sock, const NetworkRecord& r) {
+  netlink::create_bridge(sock, r.bridge, r.mtu, bridge_mac(r.id));
+  netlink::LinkGuard bridge(sock, r.bridge);
+  for (const auto& s : r.subnets) netlink::add_address(sock, r.bridge, s.gateway, s.subnet.prefix());
+  netlink::set_link_up(sock, r.bridge);
+  // A published port reached through 127.0.0.1 is routed onto the bridge with a loopback source.
+  enable_sysctl("net/ipv4/conf/" + r.bridge + "/route_localnet");
+  if (!r.spec.internal) {
+    enable_sysctl("net/ipv4/ip_forward");
+    if (r.subnet_v6()) enable_sysctl("net/ipv6/conf/all/forwarding");
+  }
+  bridge.keep();
+}
+
+// The DNS names and the loopback proxy's routes follow the records.
+void publish_dns(const Store& store) {
+  auto records = store.all();
+  dns::publish_table(records);
+  proxy::publish_routes(records);
+}
+
+void remove_locked(const Store& store, const NetworkRecord& r) {
+  netlink::Socket sock;
+  remove_firewall(r);
+  netlink::delete_link(sock, r.bridge);
+  store.erase(r.spec.name);
+  publish_dns(store);
+}
+}  // namespace
+
 // Subnets no new network may overlap: every berth network's and every host route's.
 std::vector<Cidr> taken_subnets(const std::vector<NetworkRecord>& records, const netlink::Socket& sock) {
   std::vector<Cidr> taken = netlink::route_destinations(sock, AF_INET);
@@ -146,32 +179,6 @@ std::vector<SubnetState> plan_subnets(const NetworkSpec& spec, std::vector<Cidr>
   }
   return out;
 }
-
-// The bridge of a record, addressed and up, with the kernel settings its traffic needs.
-void make_bridge(const netlink::Socket& sock, const NetworkRecord& r) {
-  netlink::create_bridge(sock, r.bridge, r.mtu, bridge_mac(r.id));
-  netlink::LinkGuard bridge(sock, r.bridge);
-  for (const auto& s : r.subnets) netlink::add_address(sock, r.bridge, s.gateway, s.subnet.prefix());
-  netlink::set_link_up(sock, r.bridge);
-  // A published port reached through 127.0.0.1 is routed onto the bridge with a loopback source.
-  enable_sysctl("net/ipv4/conf/" + r.bridge + "/route_localnet");
-  if (!r.spec.internal) {
-    enable_sysctl("net/ipv4/ip_forward");
-    if (r.subnet_v6()) enable_sysctl("net/ipv6/conf/all/forwarding");
-  }
-  bridge.keep();
-}
-
-void publish_dns(const Store& store) { dns::publish_table(store.all()); }
-
-void remove_locked(const Store& store, const NetworkRecord& r) {
-  netlink::Socket sock;
-  remove_firewall(r);
-  netlink::delete_link(sock, r.bridge);
-  store.erase(r.spec.name);
-  publish_dns(store);
-}
-}  // namespace
 
 void validate_network_name(const std::string& name) {
   bool ok = !name.empty() && std::isalnum(static_cast<unsigned char>(name[0]));
@@ -241,6 +248,7 @@ NetworkRecord repair_network(const std::string& name) {
   netlink::Socket sock;
   bool changed = false;
   // Attachments whose namespace or veth is gone (a reboot, a crash) give their addresses back.
+  std::vector<Attachment> forgotten;
   for (auto it = r.attachments.begin(); it != r.attachments.end();) {
     const Attachment& a = it->second;
     if (std::filesystem::exists(a.netns) && netlink::link_exists(sock, a.host_veth)) {
@@ -249,6 +257,7 @@ NetworkRecord repair_network(const std::string& name) {
     }
     netlink::delete_link(sock, a.host_veth);
     for (auto& s : r.subnets) release(s, it->first);
+    forgotten.push_back(a);
     it = r.attachments.erase(it);
     changed = true;
   }
@@ -269,6 +278,7 @@ NetworkRecord repair_network(const std::string& name) {
   }
   if (!changed) return r;
   apply_firewall(r);
+  for (const auto& a : forgotten) forget_port_flows(a);
   store.save(r);
   publish_dns(store);
   return r;

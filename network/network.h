@@ -29,6 +29,15 @@ class Store;
 // remove_network for a caller that holds the store's lock already (no in-use check).
 void remove_network_locked(const Store& store, const NetworkRecord& record);
 
+namespace netlink {
+class Socket;
+}
+// Subnets no new network may overlap: every host route's and every recorded network's.
+std::vector<Cidr> taken_subnets(const std::vector<NetworkRecord>& records, const netlink::Socket& sock);
+// The subnets a new network of `spec` gets (its ipam.config, else from the default pools),
+// overlapping none of `taken`; throws a clear error naming the entry that does not fit.
+std::vector<SubnetState> plan_subnets(const NetworkSpec& spec, std::vector<Cidr> taken);
+
 // Checks a network name: letters, digits, '_', '.', '-', starting with a letter or digit.
 void validate_network_name(const std::string& name);
 

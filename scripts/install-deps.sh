@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake ninja-build pkg-config
-  libyaml-cpp-dev libyaml-dev libboost-dev libnl-3-dev libnl-route-3-dev libnftables-dev libspdlog-dev libfmt-dev
+  libyaml-cpp-dev libyaml-dev libboost-dev libnl-3-dev libnl-route-3-dev libnl-nf-3-dev libnftables-dev libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev libcurl4-openssl-dev libarchive-dev libssl-dev libseccomp-dev
   # run time
   runc catatonit nftables iproute2 golang-github-containers-common

@@ -13,6 +13,7 @@
 #include "stack/container_mounts.h"
 #include "stack/container_spec.h"
 #include "stack/labels.h"
+#include "stack/network_plan.h"
 #include "stack/resources.h"
 #include "util/log.h"
 #include "util/paths.h"
@@ -29,33 +30,6 @@ stdfs::path overlay_dir(const std::string& id) { return paths::state_root() / "s
 
 std::string image_reference(const compose::Project& p, const compose::Service& s) {
   return s.image.empty() ? p.name + "-" + s.name : s.image;
-}
-
-// Service networks by priority (highest first), then name: eth0, eth1, ... in that order.
-std::vector<std::string> ordered_networks(const compose::Service& s) {
-  std::vector<std::pair<int64_t, std::string>> keyed;
-  for (const auto& [key, opts] : s.networks) keyed.push_back({opts && opts->priority ? -*opts->priority : 0, key});
-  std::sort(keyed.begin(), keyed.end());
-  std::vector<std::string> out;
-  for (auto& [_, key] : keyed) out.push_back(key);
-  return out;
-}
-
-std::vector<network::PortSpec> port_specs(const compose::Service& s) {
-  std::vector<network::PortSpec> out;
-  for (const auto& p : s.ports) {
-    network::PortSpec spec;
-    spec.host_ip = p.host_ip;
-    spec.protocol = p.protocol.empty() ? "tcp" : p.protocol;
-    spec.container_start = static_cast<uint16_t>(p.target);
-    if (!p.published.empty()) {
-      size_t dash = p.published.find('-');
-      spec.host_start = static_cast<uint16_t>(std::stoi(p.published.substr(0, dash)));
-      if (dash != std::string::npos) spec.host_end = static_cast<uint16_t>(std::stoi(p.published.substr(dash + 1)));
-    }
-    out.push_back(spec);
-  }
-  return out;
 }
 
 // The container of another service (network_mode: service:X) or named one (container:NAME).

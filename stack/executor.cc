@@ -12,6 +12,7 @@
 #include "runtime/image/store.h"
 #include "stack/container_lifecycle.h"
 #include "stack/labels.h"
+#include "stack/network_plan.h"
 #include "stack/observe.h"
 #include "runtime/container/watch.h"
 #include "volumes/volume_store.h"
@@ -55,27 +56,6 @@ std::pair<const char*, const char*> status_words(ActionKind k) {
     case ActionKind::remove_image: return {"Removing", "Removed"};
   }
   return {"", ""};
-}
-
-network::NetworkSpec network_spec(const compose::Project& p, const std::string& full_name) {
-  for (const auto& [key, n] : p.networks) {
-    if (n.name != full_name) continue;
-    network::NetworkSpec s;
-    s.name = n.name;
-    if (!n.driver.empty()) s.driver = n.driver;
-    s.driver_opts = {n.driver_opts.begin(), n.driver_opts.end()};
-    s.internal = n.internal;
-    s.attachable = n.attachable;
-    s.enable_ipv6 = n.enable_ipv6.value_or(false);
-    s.external = n.external;
-    s.labels = {n.labels.begin(), n.labels.end()};
-    s.labels["com.docker.compose.project"] = p.name;
-    s.labels["com.docker.compose.network"] = key;
-    for (const auto& pool : n.ipam.config)
-      s.ipam.push_back({pool.subnet, pool.ip_range, pool.gateway, {pool.aux_addresses.begin(), pool.aux_addresses.end()}});
-    return s;
-  }
-  throw Error("network " + full_name + " is not in the project");
 }
 
 class Run {

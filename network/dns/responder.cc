@@ -21,6 +21,7 @@
 
 #include "network/dns/table.h"
 #include "network/dns/wire.h"
+#include "network/helper_process.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -334,17 +335,11 @@ std::vector<IpAddress> nameservers(const std::string& resolv_conf) {
 
 void serve(ResponderOptions options) {
   if (options.table.empty()) options.table = table_path();
-  if (const char* ready = std::getenv("BERTH_DNS_READY_FD"); ready && options.ready_fd < 0) {
-    options.ready_fd = std::atoi(ready);
-    ::unsetenv("BERTH_DNS_READY_FD");
-  }
+  if (options.ready_fd < 0) options.ready_fd = ready_fd_from_env("BERTH_DNS_READY_FD");
   if (options.upstream.empty())
     options.upstream = nameservers(fs::read_file_if_exists("/etc/resolv.conf").value_or(""));
-  std::filesystem::create_directories(responder_lock_path().parent_path());
-  int lock = ::open(responder_lock_path().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock < 0) throw Error("dns: cannot open " + responder_lock_path().string() + ": " + std::strerror(errno));
-  if (::flock(lock, LOCK_EX | LOCK_NB) != 0) {
-    ::close(lock);
+  int lock = take_helper_lock(responder_lock_path());
+  if (lock < 0) {
     if (options.ready_fd >= 0) ::close(options.ready_fd);  // the one serving is ready
     return;  // another responder serves this run root
   }
