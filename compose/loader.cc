@@ -160,6 +160,7 @@ LoadResult load_project(const LoadOptions& o) {
   project.name = choose_project_name(o, env, merged, project_dir);
   project.working_dir = project_dir;
   project.compose_files = files;
+  project.environment = {env.vars().begin(), env.vars().end()};
 
   resolve_service_environment(project, env);
   std::vector<std::string> active = o.profiles;

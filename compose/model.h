@@ -454,6 +454,9 @@ struct Project {
   std::string working_dir;
   std::vector<std::string> compose_files;
   std::vector<std::string> disabled_services;  // off by profile
+  // The variables interpolation saw (process, then .env or --env-file): configs and secrets with
+  // an `environment:` source take their value from here, as compose does.
+  std::map<std::string, std::string> environment;
 };
 
 // Tree <-> model. decode throws berth::Error at the offending value; encode gives the normal

@@ -11,7 +11,6 @@
 #include "util/error.h"
 #include "volumes/mount_planner.h"
 
-extern char** environ;
 
 namespace berth::stack {
 
@@ -161,11 +160,7 @@ volumes::FileObjectRequest file_object_request(const ContainerRequest& req, cons
   volumes::FileObjectRequest r;
   r.container = id;
   r.project_dir = p.working_dir;
-  for (char** e = environ; e && *e; ++e) {
-    std::string kv = *e;
-    size_t eq = kv.find('=');
-    if (eq != std::string::npos) r.environment[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
+  r.environment = p.environment;  // the process's variables and the project's .env
   auto add = [&](const std::vector<compose::FileReference>& refs, const std::map<std::string, compose::FileObject>& defs,
                  volumes::FileObjectKind kind, const char* attribute) {
     for (size_t i = 0; i < refs.size(); ++i) {

@@ -87,11 +87,14 @@ TEST(MountsE2E, SecretsAndConfigsAreReadOnlyFilesWithTheirOwnersAndModes) {
                    "    configs:\n"
                    "      - inline\n"
                    "      - {source: from_env, target: /etc/app/env.conf, mode: 0600}\n"
+                   "      - {source: from_dotenv, target: /etc/app/dotenv.conf}\n"
                    "secrets:\n  token: {file: ./token.txt}\n"
                    "configs:\n"
                    "  inline: {content: \"inline content\"}\n"
-                   "  from_env: {environment: BERTH_E2E_CONFIG}\n");
+                   "  from_env: {environment: BERTH_E2E_CONFIG}\n"
+                   "  from_dotenv: {environment: BERTH_E2E_DOTENV}\n");
   std::ofstream(p.dir() / "token.txt") << "s3cret";
+  std::ofstream(p.dir() / ".env") << "BERTH_E2E_DOTENV=from the project's .env\n";
   auto env = p.env();
   env["BERTH_E2E_CONFIG"] = "from the environment";
   Result up = run_berth(p.args({"up", "-d", "--wait"}), p.dir().string(), env);
@@ -118,6 +121,8 @@ TEST(MountsE2E, SecretsAndConfigsAreReadOnlyFilesWithTheirOwnersAndModes) {
   EXPECT_EQ(r.out, "inline content") << r.err;
   r = p({"exec", "-T", "app", "cat", "/etc/app/env.conf"});
   EXPECT_EQ(r.out, "from the environment") << r.err;
+  r = p({"exec", "-T", "app", "cat", "/etc/app/dotenv.conf"});
+  EXPECT_EQ(r.out, "from the project's .env") << r.err;
   r = p({"exec", "-T", "app", "stat", "-c", "%a", "/inline", "/etc/app/env.conf"});
   EXPECT_EQ(r.out, "444\n600\n") << r.err;
 }
