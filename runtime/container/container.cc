@@ -225,7 +225,10 @@ std::vector<std::string> create_container(const ContainerSpec& spec) {
 
 bool supervisor_alive(const std::string& id) { return connect_supervisor(id).valid(); }
 
-void start_container(const std::string& id) {
+namespace {
+
+// Starts the supervisor; `attach` (may be invalid) becomes a client attached from the start.
+void start_supervised(const std::string& id, Fd attach) {
   check_id(id);
   ContainerRecord record = require_record(id);
   if (supervisor_alive(id)) throw Error("container " + record.name + " is already running");
@@ -242,8 +245,10 @@ void start_container(const std::string& id) {
   // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
   std::string run_dir_text = run_dir.string();
   std::string ready_text = std::to_string(ready.write.get());
+  std::string attach_text = std::to_string(attach.get());
   std::string log_path = (run_dir / "supervisor.log").string();
-  char* argv[] = {binary.data(), run_dir_text.data(), ready_text.data(), nullptr};
+  char* argv[] = {binary.data(), run_dir_text.data(), ready_text.data(),
+                  attach.valid() ? attach_text.data() : nullptr, nullptr};
 
   pid_t middle = ::fork();
   if (middle < 0) throw Error(std::string("fork: ") + std::strerror(errno));
@@ -261,12 +266,14 @@ void start_container(const std::string& id) {
     ::dup2(null_fd, 0);
     ::dup2(null_fd, 1);
     ::dup2(log_fd >= 0 ? log_fd : null_fd, 2);
-    ::fcntl(ready.write.get(), F_SETFD, 0);  // the one descriptor it inherits
+    ::fcntl(ready.write.get(), F_SETFD, 0);  // the descriptors it inherits
+    if (attach.valid()) ::fcntl(attach.get(), F_SETFD, 0);
     ::chdir("/");
     ::execv(argv[0], argv);
     ::_exit(127);
   }
   ready.write.reset();
+  attach.reset();
   wait_process(middle);
 
   std::string reply;
@@ -283,6 +290,25 @@ void start_container(const std::string& id) {
     throw Error("cannot start container " + record.name + ": " + reply.substr(6));
   throw Error("the supervisor of container " + record.name + " ended before starting it",
               "see " + log_path);
+}
+
+}  // namespace
+
+void start_container(const std::string& id) { start_supervised(id, Fd()); }
+
+Fd start_container_attached(const std::string& id) {
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+    throw Error(std::string("socketpair: ") + std::strerror(errno));
+  Fd ours(pair[0]);
+  start_supervised(id, Fd(pair[1]));
+  return ours;
+}
+
+TerminalSettings container_terminal(const std::string& id) {
+  check_id(id);
+  auto config = supervisor_config_from_json(fs::read_file(container_run_dir(id) / "supervise.json"));
+  return TerminalSettings{config.tty, config.stdin_open};
 }
 
 int stop_container(const std::string& id, std::optional<std::string> signal,
