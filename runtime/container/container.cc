@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/container/bundle.h"
+#include "runtime/container/exec_process.h"
 #include "runtime/container/fd.h"
 #include "runtime/container/process.h"
 #include "runtime/container/rootfs_path.h"
@@ -89,24 +90,40 @@ void simple_request(const std::string& id, const std::string& request) {
   if (reply->rfind("error ", 0) == 0) throw Error(reply->substr(6));
 }
 
-std::filesystem::path bundle_rootfs(const std::string& id) {
-  auto config = nlohmann::json::parse(fs::read_file(container_run_dir(id) / "config.json"));
-  return config["root"]["path"].get<std::string>();
-}
-
-ExecOptions exec_options(const std::string& id, const ExecRequest& request) {
-  ExecOptions o;
-  o.args = request.args;
-  o.env = request.env;
-  o.cwd = request.cwd;
-  o.tty = request.tty;
-  if (request.args.empty()) throw Error("exec: no command given", "name the program to run");
-  if (!request.user.empty()) {
-    ResolvedUser user = resolve_user(bundle_rootfs(id), request.user);
-    o.user = std::to_string(user.uid) + ":" + std::to_string(user.gid);
+// An exec's whole process (see exec_process.h), in a file of the container's run directory for
+// runc exec --process; removed when the exec is over.
+class ExecProcessFile {
+ public:
+  ExecProcessFile(const std::string& id, const ExecRequest& request) {
+    if (request.args.empty()) throw Error("exec: no command given", "name the program to run");
+    auto config = nlohmann::json::parse(fs::read_file(container_run_dir(id) / "config.json"));
+    ExecProcessRequest process{request.args, request.env, request.cwd, request.tty, std::nullopt};
+    if (!request.user.empty())
+      process.user = resolve_user(config["root"]["path"].get<std::string>(), request.user,
+                                  request.group_add);
+    std::string text = exec_process_json(config["process"].dump(), process);
+    std::string path = (container_run_dir(id) / "exec-XXXXXX.json").string();
+    Fd fd(::mkstemps(path.data(), 5));
+    if (!fd.valid()) throw Error("cannot write " + path + ": " + std::strerror(errno));
+    path_ = path;
+    if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+      ::unlink(path_.c_str());
+      throw Error("cannot write " + path_ + ": " + std::strerror(errno));
+    }
   }
-  return o;
-}
+  ~ExecProcessFile() { ::unlink(path_.c_str()); }
+  ExecProcessFile(const ExecProcessFile&) = delete;
+  ExecProcessFile& operator=(const ExecProcessFile&) = delete;
+
+  ExecOptions options() const {
+    ExecOptions o;
+    o.process_file = path_;
+    return o;
+  }
+
+ private:
+  std::string path_;
+};
 
 bool active(const std::string& status) {
   return status == "running" || status == "paused" || status == "restarting";
@@ -369,7 +386,8 @@ ExecResult exec_captured(const std::string& id, const ExecRequest& request) {
   auto state = runc.state(id);
   if (!state || state->status != "running")
     throw Error("container " + id + " is not running", "start it first");
-  Captured captured = run_captured(runc.exec_argv(id, exec_options(id, request)));
+  ExecProcessFile process(id, request);
+  Captured captured = run_captured(runc.exec_argv(id, process.options()));
   return ExecResult{captured.exit_code, captured.out, captured.err};
 }
 
@@ -379,8 +397,9 @@ int exec_attached(const std::string& id, const ExecRequest& request) {
   auto state = runc.state(id);
   if (!state || state->status != "running")
     throw Error("container " + id + " is not running", "start it first");
+  ExecProcessFile process(id, request);
   SpawnOptions options;
-  options.argv = runc.exec_argv(id, exec_options(id, request));
+  options.argv = runc.exec_argv(id, process.options());
   options.stdin_fd = 0;
   options.stdout_fd = 1;
   options.stderr_fd = 2;

@@ -70,6 +70,7 @@ struct ExecRequest {
   std::string cwd;   // "" keeps the container's
   std::string user;  // name, uid, name:group, uid:gid, resolved in the container's rootfs
   bool tty = false;
+  std::vector<std::string> group_add;  // the service's: added to a `user`'s own groups
 };
 
 struct ExecResult {
