@@ -47,6 +47,20 @@ const char* to_string(CgroupLayout layout) {
   return "unknown";
 }
 
+uint64_t bounding_set_from_status(const std::string& status) {
+  auto at = status.find("\nCapBnd:");
+  if (at == std::string::npos) return ~0ULL;
+  try {
+    return std::stoull(status.substr(at + 8, status.find('\n', at + 1) - at - 8), nullptr, 16);
+  } catch (const std::exception&) {
+    return ~0ULL;
+  }
+}
+
+uint64_t host_capability_bounding_set() {
+  return bounding_set_from_status(fs::read_file_if_exists("/proc/self/status").value_or(""));
+}
+
 HostFacts detect_host() {
   HostFacts facts;
   facts.cgroups = host_cgroup_layout();

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
+#include <filesystem>
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "util/error.h"
@@ -173,6 +176,67 @@ TEST(OciConfig, PrivilegedDropsConfinement) {
   EXPECT_FALSE(j["linux"].contains("maskedPaths"));
   EXPECT_EQ(j["linux"]["resources"]["devices"][0], json::parse(R"({"allow":true,"access":"rwm"})"));
   EXPECT_EQ(j["process"]["capabilities"]["bounding"].size(), 41u);
+}
+
+TEST(OciConfig, PrivilegedGetsTheHostsDevicesAndAWritableSys) {
+  auto spec = base_spec();
+  spec.devices = {{"/dev/null", "/dev/kvm", "rw"}};  // the user's mapping wins over the host's
+  OciContext context;
+  context.etc_dir = "/run/b/etc";
+  context.host_dev = "/dev";
+  std::vector<std::string> warnings;
+  auto paths_of = [](const json& devices) {
+    std::set<std::string> paths;
+    for (const auto& d : devices) paths.insert(d["path"].get<std::string>());
+    return paths;
+  };
+  auto plain = json::parse(build_oci_config(spec, context, warnings));
+  EXPECT_EQ(paths_of(plain["linux"]["devices"]), std::set<std::string>{"/dev/kvm"});
+  for (const auto& m : plain["mounts"])
+    if (m["destination"] == "/sys") {
+      EXPECT_TRUE(has(m["options"], "ro"));
+    }
+
+  spec.capabilities.privileged = true;
+  auto j = json::parse(build_oci_config(spec, context, warnings));
+  auto paths = paths_of(j["linux"]["devices"]);
+  EXPECT_TRUE(paths.count("/dev/null"));
+  if (std::filesystem::exists("/dev/loop-control")) {
+    EXPECT_TRUE(paths.count("/dev/loop-control"));
+  }
+  EXPECT_FALSE(paths.count("/dev/console"));
+  size_t kvm = 0;
+  for (const auto& d : j["linux"]["devices"])
+    if (d["path"] == "/dev/kvm") {
+      ++kvm;
+      EXPECT_EQ(d["major"], 1);  // the mapping's /dev/null, not the host's kvm
+    }
+  EXPECT_EQ(kvm, 1u);
+  for (const auto& m : j["mounts"])
+    if (m["destination"] == "/sys" || m["destination"] == "/sys/fs/cgroup") {
+      EXPECT_TRUE(has(m["options"], "rw")) << m.dump();
+      EXPECT_FALSE(has(m["options"], "ro")) << m.dump();
+    }
+}
+
+TEST(OciConfig, CapabilitiesStayWithinWhatTheHostGrants) {
+  auto spec = base_spec();
+  OciContext context;
+  context.etc_dir = "/run/b/etc";
+  context.host_capabilities = ~(1ULL << 24);  // no CAP_SYS_RESOURCE, as on this kind of host
+  std::vector<std::string> warnings;
+  spec.capabilities.privileged = true;
+  auto j = json::parse(build_oci_config(spec, context, warnings));
+  EXPECT_EQ(j["process"]["capabilities"]["bounding"].size(), 40u);
+  EXPECT_FALSE(has(j["process"]["capabilities"]["bounding"], "CAP_SYS_RESOURCE"));
+  EXPECT_TRUE(warnings.empty());  // privileged is "all the host allows": nothing to warn about
+
+  spec.capabilities = {false, {"SYS_RESOURCE", "NET_ADMIN"}, {}};
+  j = json::parse(build_oci_config(spec, context, warnings));
+  EXPECT_TRUE(has(j["process"]["capabilities"]["bounding"], "CAP_NET_ADMIN"));
+  EXPECT_FALSE(has(j["process"]["capabilities"]["bounding"], "CAP_SYS_RESOURCE"));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("cap_add SYS_RESOURCE is left out"), std::string::npos) << warnings[0];
 }
 
 TEST(OciConfig, DevicesAndSysctls) {
