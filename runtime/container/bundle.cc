@@ -21,10 +21,7 @@
 
 namespace berth::runtime {
 
-bool host_cgroup_v2() {
-  struct stat st {};
-  return ::stat("/sys/fs/cgroup/cgroup.controllers", &st) == 0;
-}
+bool host_cgroup_v2() { return host_cgroup_layout() == CgroupLayout::unified; }
 
 Bundle::Bundle(Bundle&& other) noexcept
     : dir_(std::move(other.dir_)), committed_(std::exchange(other.committed_, true)) {}

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "runtime/container/cgroup_resources.h"
 #include "runtime/container/host_devices.h"
 #include "runtime/container/seccomp.h"
 #include "util/error.h"
@@ -137,12 +138,20 @@ json device_entries(const std::vector<DeviceSpec>& devices, json& cgroup_rules) 
   return out;
 }
 
-json resources(const ResourceSpec& r, bool privileged, json device_rules) {
+// Device rules in both layouts (runc turns them into an eBPF program on v2); the limits as the
+// OCI v1 fields, or on a unified host as the v2 files themselves (see cgroup_resources.h).
+json resources(const ResourceSpec& r, bool privileged, json device_rules, bool cgroup_v2) {
+  check_resources(r);
   json out;
   json devices = json::array();
   devices.push_back({{"allow", privileged}, {"access", "rwm"}});
   for (auto& rule : device_rules) devices.push_back(rule);
   out["devices"] = devices;
+  if (cgroup_v2) {
+    auto unified = cgroup_v2_resources(r);
+    if (!unified.empty()) out["unified"] = unified;
+    return out;
+  }
   json memory = json::object();
   if (r.memory) memory["limit"] = *r.memory;
   if (r.memory_reservation) memory["reservation"] = *r.memory_reservation;
@@ -290,7 +299,8 @@ std::string build_oci_config(const ContainerSpec& spec, const OciContext& contex
   linux_section["namespaces"] = namespaces;
   linux_section["devices"] = device_entries(spec.devices, cgroup_device_rules);
   if (privileged) add_host_devices(linux_section["devices"], context.host_dev);
-  linux_section["resources"] = resources(spec.resources, privileged, cgroup_device_rules);
+  linux_section["resources"] =
+      resources(spec.resources, privileged, cgroup_device_rules, context.cgroup_v2);
   if (!context.cgroups_path.empty()) linux_section["cgroupsPath"] = context.cgroups_path;
   if (!spec.sysctls.empty()) linux_section["sysctl"] = spec.sysctls;
   if (!privileged) {

@@ -148,6 +148,43 @@ TEST(OciConfig, Resources) {
   EXPECT_EQ(r["devices"][0], json::parse(R"({"allow":false,"access":"rwm"})"));
 }
 
+// A unified (cgroup v2) host, described to build_oci_config: the limits become unified files.
+TEST(OciConfig, ResourcesOnACgroupV2Host) {
+  auto spec = base_spec();
+  spec.resources.memory = 64 << 20;
+  spec.resources.memory_swap = 128 << 20;
+  spec.resources.cpu_shares = 1024;
+  spec.resources.cpus = 0.5;
+  spec.resources.pids_limit = 100;
+  OciContext context;
+  context.etc_dir = "/run/b/etc";
+  context.cgroups_path = "/berth/x";
+  context.cgroup_v2 = true;
+  std::vector<std::string> warnings;
+  auto j = json::parse(build_oci_config(spec, context, warnings));
+  auto r = j["linux"]["resources"];
+  EXPECT_EQ(r["unified"], json::parse(R"({"memory.max":"67108864","memory.swap.max":"67108864",
+      "cpu.weight":"39","cpu.max":"50000 100000","pids.max":"100"})"));
+  EXPECT_FALSE(r.contains("memory"));  // no v1 fields for runc to convert its own way
+  EXPECT_FALSE(r.contains("cpu"));
+  EXPECT_FALSE(r.contains("pids"));
+  EXPECT_EQ(r["devices"][0], json::parse(R"({"allow":false,"access":"rwm"})"));
+  bool cgroup_ns = false;
+  for (const auto& ns : j["linux"]["namespaces"]) cgroup_ns |= ns["type"] == "cgroup";
+  EXPECT_TRUE(cgroup_ns);
+
+  // The same spec on a v1 or hybrid host: the OCI v1 fields, no unified map (runc refuses one
+  // there), no cgroup namespace.
+  context.cgroup_v2 = false;
+  j = json::parse(build_oci_config(spec, context, warnings));
+  EXPECT_FALSE(j["linux"]["resources"].contains("unified"));
+  EXPECT_EQ(j["linux"]["resources"]["memory"]["swap"], 128 << 20);
+  for (const auto& ns : j["linux"]["namespaces"]) EXPECT_NE(ns["type"], "cgroup");
+
+  spec.resources.memory.reset();  // swap without memory: an error on both
+  EXPECT_THROW(build_oci_config(spec, context, warnings), Error);
+}
+
 TEST(OciConfig, UlimitsAreClampedToTheHostsHardLimit) {
   struct rlimit host {};
   ::getrlimit(RLIMIT_NOFILE, &host);
