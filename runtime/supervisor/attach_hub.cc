@@ -61,8 +61,11 @@ void AttachHub::read_client(Client& client, AttachSink& sink) {
   char buffer[16384];
   ssize_t n = ::read(client.fd.get(), buffer, sizeof buffer);
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
-  if (n <= 0) {  // gone (detached): the container goes on
+  if (n <= 0) {  // gone (detached, or killed): the container goes on
     client.fd.reset();
+    // The starting client's stdin was the container's (docker's stdin_once): without it, a
+    // program reading its stdin gets the end instead of waiting forever.
+    if (client.owner) sink.on_input_end();
     return;
   }
   client.reader.feed(std::string_view(buffer, static_cast<size_t>(n)));

@@ -18,7 +18,8 @@ namespace berth::runtime {
 class AttachSink {
  public:
   virtual void on_input(std::string_view bytes) = 0;
-  // The starting client's input ended (others' ends are theirs alone, as with docker attach).
+  // The starting client's input ended, or it went away (others' ends are theirs alone, as with
+  // docker attach).
   virtual void on_input_end() = 0;
   virtual void on_resize(WindowSize size) = 0;
   virtual ~AttachSink() = default;
