@@ -12,21 +12,15 @@
 
 namespace berth::cli {
 
-struct RawTerminal::Saved {
-  termios mode;
-};
-
 RawTerminal::RawTerminal(int fd) : fd_(fd) {
-  termios mode{};
-  if (!::isatty(fd) || ::tcgetattr(fd, &mode) != 0) return;
-  saved_ = new Saved{mode};
+  if (!::isatty(fd) || ::tcgetattr(fd, &saved_) != 0) return;
+  termios mode = saved_;
   ::cfmakeraw(&mode);
   changed_ = ::tcsetattr(fd, TCSADRAIN, &mode) == 0;
 }
 
 RawTerminal::~RawTerminal() {
-  if (changed_) ::tcsetattr(fd_, TCSADRAIN, &saved_->mode);
-  delete saved_;
+  if (changed_) ::tcsetattr(fd_, TCSADRAIN, &saved_);
 }
 
 namespace {

@@ -2,6 +2,8 @@
 // container, which echoes and edits itself) and its size changes.
 #pragma once
 
+#include <termios.h>
+
 namespace berth::cli {
 
 // Puts `fd` in raw mode for the object's life; does nothing when `fd` is not a terminal.
@@ -15,8 +17,7 @@ class RawTerminal {
  private:
   int fd_;
   bool changed_ = false;
-  struct Saved;
-  Saved* saved_ = nullptr;
+  termios saved_{};
 };
 
 // SIGWINCH, as a descriptor that turns readable when the window changed size (a self-pipe: the

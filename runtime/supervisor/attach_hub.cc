@@ -47,7 +47,7 @@ void AttachHub::on_poll(const pollfd* fds, AttachSink& sink) {
     short revents = fds[i].revents;
     if (!c.fd.valid() || revents == 0) continue;
     if (revents & POLLOUT) flush(c);
-    if (c.fd.valid() && (revents & (POLLIN | POLLHUP | POLLERR))) read_client(c, sink);
+    if (c.fd.valid() && (revents & (POLLIN | POLLHUP | POLLERR))) read_client(c, sink, revents);
   }
   if (accept) {
     Fd fd(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
@@ -56,8 +56,11 @@ void AttachHub::on_poll(const pollfd* fds, AttachSink& sink) {
   std::erase_if(clients_, [](const Client& c) { return !c.fd.valid(); });
 }
 
-void AttachHub::read_client(Client& client, AttachSink& sink) {
-  if (client.closing) return;
+void AttachHub::read_client(Client& client, AttachSink& sink, short revents) {
+  if (client.closing) {  // nothing more is read from it; a hang-up ends it at once
+    if (revents & (POLLHUP | POLLERR)) client.fd.reset();
+    return;
+  }
   char buffer[16384];
   ssize_t n = ::read(client.fd.get(), buffer, sizeof buffer);
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;

@@ -54,7 +54,7 @@ class AttachHub {
     bool closing = false;  // close once the outbox is out
   };
   void add(Fd fd, bool owner);
-  void read_client(Client& client, AttachSink& sink);
+  void read_client(Client& client, AttachSink& sink, short revents);
   void flush(Client& client);
 
   Fd listener_;
