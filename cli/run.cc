@@ -80,7 +80,8 @@ compose::Service one_off_service(const compose::Service& base, const RunFlags& f
   // Attached, it is interactive as with docker compose: stdin kept, a terminal on a terminal.
   // Detached, nobody is there to type.
   s.stdin_open = !f.detach && f.interactive;
-  s.tty = !f.detach && !f.no_tty && ::isatty(STDIN_FILENO) != 0;
+  // Both ends a terminal, as for exec: output redirected to a file gets no \r\n line ends.
+  s.tty = !f.detach && !f.no_tty && ::isatty(STDIN_FILENO) != 0 && ::isatty(STDOUT_FILENO) != 0;
   s.restart = "no";
   if (s.deploy) s.deploy->restart_policy.reset();
   s.container_name.clear();
@@ -193,7 +194,7 @@ void add_run_verb(CLI::App& app, const GlobalOptions& global) {
   run->add_option("-w,--workdir", f->workdir, "Run in this directory");
   auto* entrypoint = run->add_option("--entrypoint", f->entrypoint_text, "Override the entrypoint");
   run->add_flag("--no-deps", f->no_deps, "Don't start the services it depends on");
-  run->add_flag("-T,--no-TTY", f->no_tty, "Don't allocate a terminal (default: one when stdin is a terminal)");
+  run->add_flag("-T,--no-TTY", f->no_tty, "Don't allocate a terminal (default: one when stdin and stdout are terminals)");
   run->add_flag("-i,--interactive,!--no-interactive", f->interactive,
                 "Keep stdin open and forward it (default; --no-interactive: stdin is /dev/null)");
   run->add_flag("-d,--detach", f->detach, "Run in the background and print the container name");
