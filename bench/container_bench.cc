@@ -86,6 +86,11 @@ int main(int argc, char** argv) {
     spec.process.args = {"/bin/sleep", "1000"};
     spec.process.env = container_env({}, {}, "bench", false);
     spec.hostname = "bench";
+    // BERTH_BENCH_INTERACTIVE=1: containers with a terminal and stdin kept (attachable shells).
+    if (const char* interactive = std::getenv("BERTH_BENCH_INTERACTIVE"); interactive && *interactive == '1') {
+      spec.process.tty = true;
+      spec.process.stdin_open = true;
+    }
   }
   if (count == 1) {  // one container: where the time goes
     auto t0 = std::chrono::steady_clock::now();

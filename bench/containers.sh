@@ -4,6 +4,7 @@
 # Two bare baselines: runc's default config (no seccomp), and berth's own config.json (with the
 # default seccomp profile, which runc takes tens of milliseconds to compile).
 # Usage: bench/containers.sh [build dir]   (as root)
+# BERTH_BENCH_INTERACTIVE=1 makes berth's containers interactive (tty: true, stdin_open: true).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}

@@ -65,6 +65,7 @@ int run_exec(const GlobalOptions& g, const ExecFlags& f, const std::vector<std::
   request.env = exec_env(f.env);
   request.cwd = f.workdir;
   request.user = f.user;
+  request.group_add = p.services.at(f.service).group_add;
   request.tty = !f.no_tty && !f.detach && ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO);
   if (f.detach) return exec_detached(c.id, request);
   return runtime::exec_attached(c.id, request);

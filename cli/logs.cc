@@ -1,5 +1,6 @@
 // berth logs (the project's containers' output, with prefixes, following with -f) and berth
-// attach (one container's output as it comes, with Ctrl-C forwarded to it).
+// attach (one container's stream: its output as it comes, the user's input when it keeps stdin,
+// its terminal when it has one; Ctrl-C forwarded, ctrl-p ctrl-q detaches).
 #include <unistd.h>
 
 #include <csignal>
@@ -7,6 +8,7 @@
 #include <ctime>
 #include <thread>
 
+#include "cli/attach_session.h"
 #include "cli/container_steps.h"
 #include "cli/interrupts.h"
 #include "cli/log_printer.h"
@@ -83,6 +85,7 @@ struct AttachFlags {
   std::string service;
   int index = 1;
   bool sig_proxy = true;
+  bool no_stdin = false;
 };
 
 int run_attach(const GlobalOptions& g, const AttachFlags& f) {
@@ -102,16 +105,16 @@ int run_attach(const GlobalOptions& g, const AttachFlags& f) {
       log::warn(e.what());
     }
   });
-  runtime::LogQuery q;
-  q.follow = true;
-  q.since = runtime::now_rfc3339();  // what comes from now on, as an attached terminal sees it
+  runtime::TerminalSettings terminal = runtime::container_terminal(id);
+  runtime::Fd stream = runtime::connect_attach(id);  // what comes from now on, as docker attach
   log::info("attached to " + c.name);
-  runtime::read_logs(id, q, [](const runtime::LogLine& line) {
-    std::FILE* out = line.stream == "stderr" ? stderr : stdout;
-    std::fwrite(line.text.data(), 1, line.text.size(), out);
-    std::fflush(out);
-    return true;
-  });
+  runtime::AttachOutcome outcome =
+      attach_session(std::move(stream), {terminal.stdin_open && !f.no_stdin, terminal.tty});
+  if (outcome.detached) {
+    std::fprintf(stderr, "\r\ndetached from %s: it goes on running\r\n", c.name.c_str());
+    return 0;
+  }
+  if (outcome.exit_code) return *outcome.exit_code;
   auto record = runtime::read_record(id);
   return record ? record->exit_code : 0;
 }
@@ -132,12 +135,12 @@ void add_logs_verbs(CLI::App& app, const GlobalOptions& global) {
   logs->add_option("services", f->services, "Services (default: all)");
   set_action(logs, [&global, f] { return run_logs(global, *f); });
 
-  auto* attach = app.add_subcommand("attach", "Follow a service container's output");
+  auto* attach = app.add_subcommand("attach", "Attach to a service container's input, output and terminal");
   auto a = std::make_shared<AttachFlags>();
   attach->add_option("service", a->service, "The service")->required();
   attach->add_option("--index", a->index, "The container of the service with this number (default 1)");
   attach->add_option("--sig-proxy", a->sig_proxy, "Forward Ctrl-C and SIGTERM to the container (default true)");
-  attach->add_flag("--no-stdin")->description("Accepted for compatibility: berth attaches output only");
+  attach->add_flag("--no-stdin", a->no_stdin, "Don't forward stdin (it is forwarded when the service keeps it: stdin_open)");
   set_action(attach, [&global, a] { return run_attach(global, *a); });
 }
 

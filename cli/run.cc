@@ -1,7 +1,8 @@
 // berth run SERVICE [CMD...]: a one-off container of a service (<project>-<service>-run-<hex>,
 // labelled oneoff), its dependencies brought up first as `up` would (unless --no-deps), with the
-// command, entrypoint, environment, user, directory, volumes and ports the flags give. Attached,
-// its output is streamed and its exit code is berth's.
+// command, entrypoint, environment, user, directory, volumes and ports the flags give. Attached
+// (the default), berth's stdin is its stdin, with a terminal when berth's stdin is one (unless -T),
+// its output comes back through its supervisor's attach stream, and its exit code is berth's.
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/attach_session.h"
 #include "cli/container_steps.h"
 #include "cli/interrupts.h"
 #include "cli/run_flags.h"
@@ -34,6 +36,7 @@ struct RunFlags {
   std::optional<std::string> entrypoint;  // set when --entrypoint was given (even empty)
   std::string entrypoint_text;
   bool remove = false, service_ports = false, no_deps = false, no_tty = false, detach = false;
+  bool interactive = true;
   std::vector<std::string> env, volumes, publish, labels;
 };
 
@@ -75,9 +78,11 @@ compose::Service one_off_service(const compose::Service& base, const RunFlags& f
   if (!f.service_ports) s.ports.clear();
   for (const auto& p : f.publish) s.ports.push_back(parse_publish(p));
   for (const auto& v : f.volumes) s.volumes.push_back(parse_volume(v));
-  // The output goes through the log (berth has no terminal to hand over yet).
-  s.tty = false;
-  s.stdin_open = false;
+  // Attached, it is interactive as with docker compose: stdin kept, a terminal on a terminal.
+  // Detached, nobody is there to type.
+  s.stdin_open = !f.detach && f.interactive;
+  // Both ends a terminal, as for exec: output redirected to a file gets no \r\n line ends.
+  s.tty = !f.detach && !f.no_tty && ::isatty(STDIN_FILENO) != 0 && ::isatty(STDOUT_FILENO) != 0;
   s.restart = "no";
   if (s.deploy) s.deploy->restart_policy.reset();
   s.container_name.clear();
@@ -108,7 +113,9 @@ compose::Plan prerequisites(const compose::Project& p, const std::string& servic
   return out;
 }
 
-int stream_until_exit(const std::string& id) {
+// Starts the one-off attached from its first byte; returns its exit code, or nullopt when the
+// user detached (it goes on running).
+std::optional<int> run_attached(const std::string& id, const std::string& name, const compose::Service& s) {
   Interrupts interrupts([id](int, int count) {
     try {
       if (count == 1) runtime::stop_container(id);
@@ -117,16 +124,14 @@ int stream_until_exit(const std::string& id) {
       log::warn(e.what());
     }
   });
-  runtime::start_container(id);
+  runtime::Fd stream = runtime::start_container_attached(id);
   log::info("started one-off container " + id);
-  runtime::LogQuery q;
-  q.follow = true;
-  runtime::read_logs(id, q, [](const runtime::LogLine& line) {
-    std::FILE* out = line.stream == "stderr" ? stderr : stdout;
-    std::fwrite(line.text.data(), 1, line.text.size(), out);
-    std::fflush(out);
-    return true;
-  });
+  runtime::AttachOutcome outcome = attach_session(std::move(stream), {s.stdin_open, s.tty});
+  if (outcome.detached) {
+    std::fprintf(stderr, "\r\ndetached from %s: it goes on running\r\n", name.c_str());
+    return std::nullopt;
+  }
+  // The supervisor's last word (and its end): the exit code as recorded.
   return runtime::wait_container(id);
 }
 
@@ -168,15 +173,16 @@ int run_run(const GlobalOptions& g, const RunFlags& f, const std::vector<std::st
     std::cout << name << "\n";
     return 0;
   }
-  int code = 0;
+  std::optional<int> code;
   try {
-    code = stream_until_exit(id);
+    code = run_attached(id, name, service);
   } catch (...) {
     if (f.remove) stack::remove_service_container(id, true);
     throw;
   }
+  if (!code) return 0;  // detached: --rm is for when it ends (berth rm it then)
   if (f.remove) stack::remove_service_container(id, true);
-  return code;
+  return *code;
 }
 
 }  // namespace
@@ -195,7 +201,9 @@ void add_run_verb(CLI::App& app, const GlobalOptions& global) {
   run->add_option("-w,--workdir", f->workdir, "Run in this directory");
   auto* entrypoint = run->add_option("--entrypoint", f->entrypoint_text, "Override the entrypoint");
   run->add_flag("--no-deps", f->no_deps, "Don't start the services it depends on");
-  run->add_flag("-T,--no-TTY", f->no_tty, "Don't allocate a terminal (berth streams output without one)");
+  run->add_flag("-T,--no-TTY", f->no_tty, "Don't allocate a terminal (default: one when stdin and stdout are terminals)");
+  run->add_flag("-i,--interactive,!--no-interactive", f->interactive,
+                "Keep stdin open and forward it (default; --no-interactive: stdin is /dev/null)");
   run->add_flag("-d,--detach", f->detach, "Run in the background and print the container name");
   run->add_option("--name", f->name, "Name the container");
   run->add_option("service", f->service, "The service")->required();

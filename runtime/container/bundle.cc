@@ -11,6 +11,7 @@
 
 #include <utility>
 
+#include "runtime/container/host.h"
 #include "runtime/container/oci_config.h"
 #include "runtime/container/record.h"
 #include "runtime/supervisor/config.h"
@@ -20,10 +21,7 @@
 
 namespace berth::runtime {
 
-bool host_cgroup_v2() {
-  struct stat st {};
-  return ::stat("/sys/fs/cgroup/cgroup.controllers", &st) == 0;
-}
+bool host_cgroup_v2() { return host_cgroup_layout() == CgroupLayout::unified; }
 
 Bundle::Bundle(Bundle&& other) noexcept
     : dir_(std::move(other.dir_)), committed_(std::exchange(other.committed_, true)) {}
@@ -105,6 +103,7 @@ Bundle Bundle::write(const ContainerSpec& spec, const Runc& runc,
   context.etc_dir = dir / "etc";
   context.cgroups_path = "/berth/" + spec.id;
   context.cgroup_v2 = host_cgroup_v2();
+  context.host_capabilities = host_capability_bounding_set();
   std::filesystem::create_directories(context.etc_dir);
   // The run root is volatile by design: its files need atomic replacement, not fsync.
   auto write = [](const std::filesystem::path& path, const std::string& content) {

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/container/bundle.h"
+#include "runtime/container/exec_process.h"
 #include "runtime/container/fd.h"
 #include "runtime/container/process.h"
 #include "runtime/container/rootfs_path.h"
@@ -89,24 +90,40 @@ void simple_request(const std::string& id, const std::string& request) {
   if (reply->rfind("error ", 0) == 0) throw Error(reply->substr(6));
 }
 
-std::filesystem::path bundle_rootfs(const std::string& id) {
-  auto config = nlohmann::json::parse(fs::read_file(container_run_dir(id) / "config.json"));
-  return config["root"]["path"].get<std::string>();
-}
-
-ExecOptions exec_options(const std::string& id, const ExecRequest& request) {
-  ExecOptions o;
-  o.args = request.args;
-  o.env = request.env;
-  o.cwd = request.cwd;
-  o.tty = request.tty;
-  if (request.args.empty()) throw Error("exec: no command given", "name the program to run");
-  if (!request.user.empty()) {
-    ResolvedUser user = resolve_user(bundle_rootfs(id), request.user);
-    o.user = std::to_string(user.uid) + ":" + std::to_string(user.gid);
+// An exec's whole process (see exec_process.h), in a file of the container's run directory for
+// runc exec --process; removed when the exec is over.
+class ExecProcessFile {
+ public:
+  ExecProcessFile(const std::string& id, const ExecRequest& request) {
+    if (request.args.empty()) throw Error("exec: no command given", "name the program to run");
+    auto config = nlohmann::json::parse(fs::read_file(container_run_dir(id) / "config.json"));
+    ExecProcessRequest process{request.args, request.env, request.cwd, request.tty, std::nullopt};
+    if (!request.user.empty())
+      process.user = resolve_user(config["root"]["path"].get<std::string>(), request.user,
+                                  request.group_add);
+    std::string text = exec_process_json(config["process"].dump(), process);
+    std::string path = (container_run_dir(id) / "exec-XXXXXX.json").string();
+    Fd fd(::mkstemps(path.data(), 5));
+    if (!fd.valid()) throw Error("cannot write " + path + ": " + std::strerror(errno));
+    path_ = path;
+    if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+      ::unlink(path_.c_str());
+      throw Error("cannot write " + path_ + ": " + std::strerror(errno));
+    }
   }
-  return o;
-}
+  ~ExecProcessFile() { ::unlink(path_.c_str()); }
+  ExecProcessFile(const ExecProcessFile&) = delete;
+  ExecProcessFile& operator=(const ExecProcessFile&) = delete;
+
+  ExecOptions options() const {
+    ExecOptions o;
+    o.process_file = path_;
+    return o;
+  }
+
+ private:
+  std::string path_;
+};
 
 bool active(const std::string& status) {
   return status == "running" || status == "paused" || status == "restarting";
@@ -225,7 +242,10 @@ std::vector<std::string> create_container(const ContainerSpec& spec) {
 
 bool supervisor_alive(const std::string& id) { return connect_supervisor(id).valid(); }
 
-void start_container(const std::string& id) {
+namespace {
+
+// Starts the supervisor; `attach` (may be invalid) becomes a client attached from the start.
+void start_supervised(const std::string& id, Fd attach) {
   check_id(id);
   ContainerRecord record = require_record(id);
   if (supervisor_alive(id)) throw Error("container " + record.name + " is already running");
@@ -242,8 +262,10 @@ void start_container(const std::string& id) {
   // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
   std::string run_dir_text = run_dir.string();
   std::string ready_text = std::to_string(ready.write.get());
+  std::string attach_text = std::to_string(attach.get());
   std::string log_path = (run_dir / "supervisor.log").string();
-  char* argv[] = {binary.data(), run_dir_text.data(), ready_text.data(), nullptr};
+  char* argv[] = {binary.data(), run_dir_text.data(), ready_text.data(),
+                  attach.valid() ? attach_text.data() : nullptr, nullptr};
 
   pid_t middle = ::fork();
   if (middle < 0) throw Error(std::string("fork: ") + std::strerror(errno));
@@ -261,12 +283,14 @@ void start_container(const std::string& id) {
     ::dup2(null_fd, 0);
     ::dup2(null_fd, 1);
     ::dup2(log_fd >= 0 ? log_fd : null_fd, 2);
-    ::fcntl(ready.write.get(), F_SETFD, 0);  // the one descriptor it inherits
+    ::fcntl(ready.write.get(), F_SETFD, 0);  // the descriptors it inherits
+    if (attach.valid()) ::fcntl(attach.get(), F_SETFD, 0);
     ::chdir("/");
     ::execv(argv[0], argv);
     ::_exit(127);
   }
   ready.write.reset();
+  attach.reset();
   wait_process(middle);
 
   std::string reply;
@@ -283,6 +307,25 @@ void start_container(const std::string& id) {
     throw Error("cannot start container " + record.name + ": " + reply.substr(6));
   throw Error("the supervisor of container " + record.name + " ended before starting it",
               "see " + log_path);
+}
+
+}  // namespace
+
+void start_container(const std::string& id) { start_supervised(id, Fd()); }
+
+Fd start_container_attached(const std::string& id) {
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+    throw Error(std::string("socketpair: ") + std::strerror(errno));
+  Fd ours(pair[0]);
+  start_supervised(id, Fd(pair[1]));
+  return ours;
+}
+
+TerminalSettings container_terminal(const std::string& id) {
+  check_id(id);
+  auto config = supervisor_config_from_json(fs::read_file(container_run_dir(id) / "supervise.json"));
+  return TerminalSettings{config.tty, config.stdin_open};
 }
 
 int stop_container(const std::string& id, std::optional<std::string> signal,
@@ -345,7 +388,8 @@ ExecResult exec_captured(const std::string& id, const ExecRequest& request) {
   auto state = runc.state(id);
   if (!state || state->status != "running")
     throw Error("container " + id + " is not running", "start it first");
-  Captured captured = run_captured(runc.exec_argv(id, exec_options(id, request)));
+  ExecProcessFile process(id, request);
+  Captured captured = run_captured(runc.exec_argv(id, process.options()));
   return ExecResult{captured.exit_code, captured.out, captured.err};
 }
 
@@ -355,8 +399,9 @@ int exec_attached(const std::string& id, const ExecRequest& request) {
   auto state = runc.state(id);
   if (!state || state->status != "running")
     throw Error("container " + id + " is not running", "start it first");
+  ExecProcessFile process(id, request);
   SpawnOptions options;
-  options.argv = runc.exec_argv(id, exec_options(id, request));
+  options.argv = runc.exec_argv(id, process.options());
   options.stdin_fd = 0;
   options.stdout_fd = 1;
   options.stderr_fd = 2;

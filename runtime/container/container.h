@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/container/fd.h"
 #include "runtime/container/record.h"
 #include "runtime/container/spec.h"
 
@@ -24,6 +25,17 @@ std::vector<std::string> create_container(const ContainerSpec& spec);
 // Starts the container's supervisor and returns once the container runs. Throws berth::Error
 // with runc's explanation when it cannot start; the container stays "created".
 void start_container(const std::string& id);
+
+// Starts it as start_container does, with a client attached from its first byte of output: the
+// returned stream speaks attach_protocol.h (see attach.h for the client side).
+Fd start_container_attached(const std::string& id);
+
+struct TerminalSettings {
+  bool tty = false;
+  bool stdin_open = false;
+};
+// What the container was created with (its supervisor keeps its stdin, and a terminal).
+TerminalSettings container_terminal(const std::string& id);
 
 // Whether a supervisor is looking after the container now.
 bool supervisor_alive(const std::string& id);
@@ -58,6 +70,7 @@ struct ExecRequest {
   std::string cwd;   // "" keeps the container's
   std::string user;  // name, uid, name:group, uid:gid, resolved in the container's rootfs
   bool tty = false;
+  std::vector<std::string> group_add;  // the service's: added to a `user`'s own groups
 };
 
 struct ExecResult {

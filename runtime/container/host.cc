@@ -1,5 +1,7 @@
 #include "runtime/container/host.h"
 
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "runtime/container/process.h"
@@ -35,7 +37,14 @@ CgroupLayout cgroup_layout_from_mounts(const std::string& mounts) {
 }
 
 CgroupLayout host_cgroup_layout() {
-  return cgroup_layout_from_mounts(fs::read_file_if_exists("/proc/self/mounts").value_or(""));
+  // runc's own test (libcontainer/cgroups.IsCgroup2UnifiedMode): what /sys/fs/cgroup is.
+  struct statfs fs_info {};
+  if (::statfs("/sys/fs/cgroup", &fs_info) == 0 && fs_info.f_type == CGROUP2_SUPER_MAGIC)
+    return CgroupLayout::unified;
+  CgroupLayout layout =
+      cgroup_layout_from_mounts(fs::read_file_if_exists("/proc/self/mounts").value_or(""));
+  // The mounts may say unified for a /sys/fs/cgroup this process does not see as cgroup2.
+  return layout == CgroupLayout::unified ? CgroupLayout::hybrid : layout;
 }
 
 const char* to_string(CgroupLayout layout) {
@@ -45,6 +54,20 @@ const char* to_string(CgroupLayout layout) {
     case CgroupLayout::unified: return "v2 (unified)";
   }
   return "unknown";
+}
+
+uint64_t bounding_set_from_status(const std::string& status) {
+  auto at = status.find("\nCapBnd:");
+  if (at == std::string::npos) return ~0ULL;
+  try {
+    return std::stoull(status.substr(at + 8, status.find('\n', at + 1) - at - 8), nullptr, 16);
+  } catch (const std::exception&) {
+    return ~0ULL;
+  }
+}
+
+uint64_t host_capability_bounding_set() {
+  return bounding_set_from_status(fs::read_file_if_exists("/proc/self/status").value_or(""));
 }
 
 HostFacts detect_host() {

@@ -2,6 +2,7 @@
 // default seccomp profile. `berth info` prints it; the runtime chooses by it.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace berth::runtime {
@@ -13,6 +14,12 @@ enum class CgroupLayout { v1, hybrid, unified };
 CgroupLayout cgroup_layout_from_mounts(const std::string& mounts);
 CgroupLayout host_cgroup_layout();
 const char* to_string(CgroupLayout layout);
+
+// The capability bounding set in the text of /proc/<pid>/status (CapBnd), bit n for capability
+// n; all bits when the line is missing.
+uint64_t bounding_set_from_status(const std::string& status);
+// This process's: what runc, started by berth, can give a container.
+uint64_t host_capability_bounding_set();
 
 struct HostFacts {
   CgroupLayout cgroups = CgroupLayout::v1;

@@ -8,6 +8,8 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "runtime/container/cgroup_resources.h"
+#include "runtime/container/host_devices.h"
 #include "runtime/container/seccomp.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -44,6 +46,23 @@ std::string normalise_cap(const std::string& name) {
     throw Error("unknown capability '" + name + "'",
                 "capabilities are named as in capabilities(7), e.g. NET_ADMIN or CAP_NET_ADMIN");
   return upper;
+}
+
+// Keeps the capabilities the host lets berth give (its bounding set; a capability's number is its
+// place in all_capabilities()). Privileged means all of those, as far as the host allows; one
+// asked for by name that the host lacks is dropped with a warning instead of failing in runc.
+void keep_host_capabilities(std::vector<std::string>& caps, uint64_t host, const CapabilitySpec& spec,
+                            std::vector<std::string>& warnings) {
+  const auto& all = all_capabilities();
+  std::erase_if(caps, [&](const std::string& cap) {
+    auto at = static_cast<size_t>(std::find(all.begin(), all.end(), cap) - all.begin());
+    if (at < 64 && (host >> at & 1) != 0) return false;
+    for (const auto& asked : spec.add)
+      if (normalise_cap(asked) == cap)
+        warnings.push_back("cap_add " + asked + " is left out: this host does not grant " + cap +
+                           " to berth (its capability bounding set lacks it)");
+    return true;
+  });
 }
 
 struct RlimitName {
@@ -119,12 +138,20 @@ json device_entries(const std::vector<DeviceSpec>& devices, json& cgroup_rules) 
   return out;
 }
 
-json resources(const ResourceSpec& r, bool privileged, json device_rules) {
+// Device rules in both layouts (runc turns them into an eBPF program on v2); the limits as the
+// OCI v1 fields, or on a unified host as the v2 files themselves (see cgroup_resources.h).
+json resources(const ResourceSpec& r, bool privileged, json device_rules, bool cgroup_v2) {
+  check_resources(r);
   json out;
   json devices = json::array();
   devices.push_back({{"allow", privileged}, {"access", "rwm"}});
   for (auto& rule : device_rules) devices.push_back(rule);
   out["devices"] = devices;
+  if (cgroup_v2) {
+    auto unified = cgroup_v2_resources(r);
+    if (!unified.empty()) out["unified"] = unified;
+    return out;
+  }
   json memory = json::object();
   if (r.memory) memory["limit"] = *r.memory;
   if (r.memory_reservation) memory["reservation"] = *r.memory_reservation;
@@ -145,6 +172,25 @@ json resources(const ResourceSpec& r, bool privileged, json device_rules) {
   return out;
 }
 
+// Privileged: the host's devices too (the device cgroup allows all already), unless the spec
+// maps something else to the same path.
+void add_host_devices(json& devices, const std::filesystem::path& dev_root) {
+  auto taken = [&](const std::string& path) {
+    return std::any_of(devices.begin(), devices.end(),
+                       [&](const json& d) { return d["path"] == path; });
+  };
+  for (const auto& d : host_devices(dev_root)) {
+    if (taken(d.path)) continue;
+    devices.push_back({{"path", d.path},
+                       {"type", std::string(1, d.type)},
+                       {"major", d.major},
+                       {"minor", d.minor},
+                       {"fileMode", d.file_mode},
+                       {"uid", d.uid},
+                       {"gid", d.gid}});
+  }
+}
+
 json default_mounts(const ContainerSpec& spec) {
   int64_t shm = spec.resources.shm_size.value_or(64LL * 1024 * 1024);
   json mounts = json::array();
@@ -159,8 +205,10 @@ json default_mounts(const ContainerSpec& spec) {
   add("/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"});
   add("/dev/pts", "devpts", "devpts",
       {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"});
-  add("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"});
-  add("/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"});
+  // Privileged, /sys and the cgroup file system are writable, as with docker.
+  std::string sys_mode = spec.capabilities.privileged ? "rw" : "ro";
+  add("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", sys_mode});
+  add("/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", sys_mode});
   add("/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"});
   add("/dev/shm", "tmpfs", "shm",
       {"nosuid", "noexec", "nodev", "mode=1777", "size=" + std::to_string(shm)});
@@ -188,6 +236,7 @@ std::string build_oci_config(const ContainerSpec& spec, const OciContext& contex
                              std::vector<std::string>& warnings) {
   const ProcessSpec& p = spec.process;
   std::vector<std::string> caps = effective_capabilities(spec.capabilities);
+  keep_host_capabilities(caps, context.host_capabilities, spec.capabilities, warnings);
   bool privileged = spec.capabilities.privileged;
 
   json process;
@@ -249,7 +298,9 @@ std::string build_oci_config(const ContainerSpec& spec, const OciContext& contex
   json linux_section;
   linux_section["namespaces"] = namespaces;
   linux_section["devices"] = device_entries(spec.devices, cgroup_device_rules);
-  linux_section["resources"] = resources(spec.resources, privileged, cgroup_device_rules);
+  if (privileged) add_host_devices(linux_section["devices"], context.host_dev);
+  linux_section["resources"] =
+      resources(spec.resources, privileged, cgroup_device_rules, context.cgroup_v2);
   if (!context.cgroups_path.empty()) linux_section["cgroupsPath"] = context.cgroups_path;
   if (!spec.sysctls.empty()) linux_section["sysctl"] = spec.sysctls;
   if (!privileged) {

@@ -1,6 +1,7 @@
 // ContainerSpec -> the OCI runtime spec's config.json (runtime-spec 1.0.2, as runc 1.1 reads it).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@ struct OciContext {
   std::filesystem::path init_binary = "/usr/bin/catatonit";
   std::string cgroups_path;       // "/berth/<id>"
   bool cgroup_v2 = false;         // unified hierarchy: the container gets a cgroup namespace
+  std::filesystem::path host_dev = "/dev";  // where a privileged container's devices come from
+  uint64_t host_capabilities = ~0ULL;       // the bounding set berth runs with (bit n: cap n)
 };
 
 // The config.json text. Appends to `warnings` what was adjusted (ulimits clamped to the host's

@@ -91,6 +91,12 @@ std::vector<std::string> Runc::run_detached_argv(const std::string& id,
 std::vector<std::string> Runc::exec_argv(const std::string& id, const ExecOptions& o) const {
   auto argv = base();
   argv.push_back("exec");
+  if (!o.process_file.empty()) {
+    argv.insert(argv.end(), {"--process", o.process_file});
+    if (!o.pid_file.empty()) argv.insert(argv.end(), {"--pid-file", o.pid_file});
+    argv.push_back(id);
+    return argv;
+  }
   if (o.tty) argv.push_back("--tty");
   if (!o.cwd.empty()) argv.insert(argv.end(), {"--cwd", o.cwd});
   if (!o.user.empty()) argv.insert(argv.end(), {"--user", o.user});

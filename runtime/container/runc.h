@@ -17,6 +17,8 @@ struct RuncState {
 };
 
 struct ExecOptions {
+  // A whole OCI process (runc exec --process): when set, the fields below up to tty are unused.
+  std::string process_file;
   std::vector<std::string> args;
   std::vector<std::string> env;  // added to the container's
   std::string cwd;               // "" keeps the container's

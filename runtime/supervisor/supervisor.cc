@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,11 +19,13 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/container/attach_protocol.h"
 #include "runtime/container/fd.h"
 #include "runtime/container/process.h"
 #include "runtime/container/record.h"
 #include "runtime/container/runc.h"
 #include "runtime/container/socket_path.h"
+#include "runtime/supervisor/attach_hub.h"
 #include "runtime/supervisor/config.h"
 #include "runtime/supervisor/fd_io.h"
 #include "runtime/supervisor/log_writer.h"
@@ -42,7 +45,7 @@ struct Client {
   bool waiting = false;  // wants "exited <code>" at the end
 };
 
-class Supervisor {
+class Supervisor : private AttachSink {
  public:
   Supervisor(SupervisorConfig config, std::string run_dir)
       : config_(std::move(config)),
@@ -50,8 +53,9 @@ class Supervisor {
         runc_(config_.runc_binary, config_.runc_root),
         log_(container_log_path(config_.id), config_.log) {}
 
-  // Reports on ready_fd, closes it and sets it to -1.
-  int run(int& ready_fd);
+  // Reports on ready_fd, closes it and sets it to -1. `attach` (may be invalid) is a client
+  // attached from the start.
+  int run(int& ready_fd, Fd attach);
 
  private:
   void start_container();
@@ -69,10 +73,19 @@ class Supervisor {
   void accept_client();
   void on_client(Client& client);
   void read_probe_output();
+  // Attached clients' input, queued for the container's stdin (a pipe, or its terminal).
+  void on_input(std::string_view bytes) override;
+  void on_input_end() override;
+  void on_resize(WindowSize size) override;
+  int input_fd() const;
+  void write_input();
+  void apply_window_size();
   // What each watched descriptor of the poll set is.
-  enum class Source { signals, listener, restart, stop, probe, probe_timeout, out, err, probe_out };
+  enum class Source {
+    signals, listener, restart, stop, probe, probe_timeout, out, err, probe_out, input
+  };
   void dispatch(const std::vector<pollfd>& fds, const std::vector<Source>& sources,
-                size_t first_client);
+                size_t first_client, size_t first_attach);
   void handle(Client& client, const std::string& line);
   // Exits are kept durably; the rest (running, health, paused) is volatile, see write_record.
   void save() { write_record(record_, record_.status == "exited"); }
@@ -92,6 +105,10 @@ class Supervisor {
   Fd probe_timer_ = make_timer(), probe_timeout_ = make_timer();
   Fd out_, err_, stdin_keep_;
   std::vector<Client> clients_;
+  AttachHub attach_;
+  std::string input_;            // for the container, not yet written
+  bool input_ended_ = false;     // close its stdin once input_ is out
+  std::optional<WindowSize> window_;
 
   pid_t container_pid_ = 0;
   std::optional<int> exit_status_;
@@ -153,11 +170,19 @@ void Supervisor::start_container() {
     out_ = receive_fd(console.get());
     ::unlink(console_path.c_str());
     err_.reset();
+    // The master is read and written (input) from the poll loop: it must never block.
+    ::fcntl(out_.get(), F_SETFL, ::fcntl(out_.get(), F_GETFL) | O_NONBLOCK);
+    apply_window_size();
   } else {
     out_ = std::move(out.read);
     err_ = std::move(err.read);
-    if (in) stdin_keep_ = std::move(in->write);
+    if (in) {
+      stdin_keep_ = std::move(in->write);
+      ::fcntl(stdin_keep_.get(), F_SETFL, ::fcntl(stdin_keep_.get(), F_GETFL) | O_NONBLOCK);
+    }
   }
+  input_.clear();
+  input_ended_ = false;
   container_pid_ = std::atoi(fs::read_file(pid_file).c_str());
   started_at_ = Clock::now();
   record_.status = "running";
@@ -227,12 +252,14 @@ void Supervisor::finish_run() {
     record_.status = "restarting";
     ++record_.restart_count;
     save();
+    attach_.end_run(code);  // as with docker attach: an attachment ends with the run
     arm(restart_timer_, backoff_);
     return;
   }
   record_.status = "exited";
   record_.supervisor_pid = 0;
   save();
+  attach_.end_run(code);
   done_ = true;
 }
 
@@ -344,7 +371,9 @@ void Supervisor::read_stream(Fd& fd, const char* stream) {
   char buffer[8192];
   ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
   if (n > 0) {
-    log_.append(stream, std::string_view(buffer, static_cast<size_t>(n)));
+    std::string_view text(buffer, static_cast<size_t>(n));
+    log_.append(stream, text);
+    attach_.broadcast(&fd == &err_ ? FrameKind::stderr_data : FrameKind::stdout_data, text);
     return;
   }
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
@@ -428,6 +457,52 @@ void Supervisor::handle(Client& client, const std::string& line) {
   }
 }
 
+void Supervisor::on_input(std::string_view bytes) {
+  if (input_fd() < 0 || input_ended_) return;  // no stdin kept (stdin_open: false): dropped
+  input_.append(bytes);
+  write_input();
+}
+
+void Supervisor::on_input_end() {
+  input_ended_ = true;
+  write_input();
+}
+
+void Supervisor::on_resize(WindowSize size) {
+  window_ = size;
+  apply_window_size();
+}
+
+void Supervisor::apply_window_size() {
+  if (!config_.tty || !out_.valid() || !window_) return;
+  winsize ws{};
+  ws.ws_row = window_->rows;
+  ws.ws_col = window_->cols;
+  ::ioctl(out_.get(), TIOCSWINSZ, &ws);
+}
+
+int Supervisor::input_fd() const {
+  if (!config_.stdin_open) return -1;
+  return config_.tty ? out_.get() : stdin_keep_.get();
+}
+
+void Supervisor::write_input() {
+  int fd = input_fd();
+  while (fd >= 0 && !input_.empty()) {
+    ssize_t n = ::write(fd, input_.data(), input_.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return;  // the loop waits for room
+    if (n <= 0) {  // the container closed its stdin: nobody reads the rest
+      input_.clear();
+      if (!config_.tty) stdin_keep_.reset();
+      return;
+    }
+    input_.erase(0, static_cast<size_t>(n));
+  }
+  // A terminal has no end of input to give (^D is the user's to type); a pipe is closed.
+  if (input_ended_ && input_.empty() && !config_.tty) stdin_keep_.reset();
+}
+
 void Supervisor::read_probe_output() {
   char buffer[4096];
   ssize_t n = ::read(probe_out_.get(), buffer, sizeof buffer);
@@ -440,7 +515,7 @@ void Supervisor::read_probe_output() {
 }
 
 void Supervisor::dispatch(const std::vector<pollfd>& fds, const std::vector<Source>& sources,
-                          size_t first_client) {
+                          size_t first_client, size_t first_attach) {
   for (size_t i = 0; i < first_client; ++i) {
     if (fds[i].revents == 0) continue;
     switch (sources[i]) {
@@ -453,13 +528,15 @@ void Supervisor::dispatch(const std::vector<pollfd>& fds, const std::vector<Sour
       case Source::out: read_stream(out_, "stdout"); break;
       case Source::err: read_stream(err_, "stderr"); break;
       case Source::probe_out: read_probe_output(); break;
+      case Source::input: write_input(); break;
     }
   }
-  for (size_t i = first_client; i < fds.size(); ++i)
+  for (size_t i = first_client; i < first_attach; ++i)
     if (fds[i].revents != 0) on_client(clients_[i - first_client]);
+  attach_.on_poll(fds.data() + first_attach, *this);
 }
 
-int Supervisor::run(int& ready_fd) {
+int Supervisor::run(int& ready_fd, Fd attach) {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   ::signal(SIGPIPE, SIG_IGN);
   sigset_t mask;
@@ -480,6 +557,8 @@ int Supervisor::run(int& ready_fd) {
   record_.health = {};
   try {
     listener_ = listen_unix(socket_path_via(run_dir_fd_, kSupervisorSocket));
+    attach_.listen(socket_path_via(run_dir_fd_, kAttachSocket));
+    if (attach.valid()) attach_.adopt(std::move(attach));
     start_container();
   } catch (const Error& e) {
     record_.error = e.message();
@@ -488,6 +567,7 @@ int Supervisor::run(int& ready_fd) {
     write_all(ready_fd, "error " + e.message() + "\n");
     ::close(std::exchange(ready_fd, -1));
     ::unlinkat(run_dir_fd_.get(), kSupervisorSocket, 0);
+    attach_.close(run_dir_fd_);
     return 1;
   }
   write_all(ready_fd, "ok " + std::to_string(container_pid_) + "\n");
@@ -507,18 +587,26 @@ int Supervisor::run(int& ready_fd) {
     watch(stop_timer_, Source::stop);
     watch(probe_timer_, Source::probe);
     watch(probe_timeout_, Source::probe_timeout);
-    watch(out_, Source::out);
-    watch(err_, Source::err);
+    if (!attach_.congested()) {  // else a slow attached client holds the output back a while
+      watch(out_, Source::out);
+      watch(err_, Source::err);
+    }
     watch(probe_out_, Source::probe_out);
+    if (!input_.empty() && input_fd() >= 0) {
+      fds.push_back({input_fd(), POLLOUT, 0});
+      sources.push_back(Source::input);
+    }
     size_t first_client = fds.size();
     for (const auto& c : clients_) fds.push_back({c.fd.get(), POLLIN, 0});
+    size_t first_attach = fds.size();
+    attach_.add_pollfds(fds, input_.size() < 64 * 1024);
 
     if (::poll(fds.data(), fds.size(), -1) < 0) {
       if (errno == EINTR) continue;
       break;
     }
     try {
-      dispatch(fds, sources, first_client);
+      dispatch(fds, sources, first_client, first_attach);
     } catch (const std::exception& e) {
       // One failed event (a full disk, say) must not orphan the container: say so, go on.
       std::fprintf(stderr, "supervisor: %s\n", e.what());
@@ -527,6 +615,8 @@ int Supervisor::run(int& ready_fd) {
   }
 
   ::unlinkat(run_dir_fd_.get(), kSupervisorSocket, 0);
+  attach_.close(run_dir_fd_);
+  attach_.flush_before_exit();
   for (auto& c : clients_)
     if (c.waiting) write_all(c.fd.get(), "exited " + std::to_string(record_.exit_code) + "\n");
   return 0;
@@ -534,7 +624,8 @@ int Supervisor::run(int& ready_fd) {
 
 }  // namespace
 
-int run_supervisor(const std::string& run_dir, int ready_fd) {
+int run_supervisor(const std::string& run_dir, int ready_fd, int attach_fd) {
+  Fd attach(attach_fd);
   try {
     SupervisorConfig config =
         supervisor_config_from_json(fs::read_file(run_dir + "/supervise.json"));
@@ -542,7 +633,7 @@ int run_supervisor(const std::string& run_dir, int ready_fd) {
     ::setenv("BERTH_ROOT", config.state_root.c_str(), 1);
     ::setenv("BERTH_RUN_ROOT", config.run_root.c_str(), 1);
     Supervisor supervisor(std::move(config), run_dir);
-    return supervisor.run(ready_fd);
+    return supervisor.run(ready_fd, std::move(attach));
   } catch (const std::exception& e) {
     if (ready_fd >= 0) write_all(ready_fd, std::string("error ") + e.what() + "\n");
     std::fprintf(stderr, "supervisor: %s\n", e.what());

@@ -8,6 +8,7 @@
 //   wait                      -> "exited <code>" likewise
 //   kill <signal>             -> "ok" or "error <message>"
 //   pause | resume            -> "ok" or "error <message>"
+// Attached clients (input, output, terminal size) use attach.sock; see attach_protocol.h.
 #pragma once
 
 #include <string>
@@ -16,8 +17,8 @@ namespace berth::runtime {
 
 // Runs the supervisor of the container whose bundle is `run_dir` (supervise.json inside). Reports
 // "ok <pid>" or "error <message>" on ready_fd once the first start succeeded or failed. Returns
-// the process exit code.
-int run_supervisor(const std::string& run_dir, int ready_fd);
+// the process exit code. attach_fd (-1: none) is a client attached before the start (berth run).
+int run_supervisor(const std::string& run_dir, int ready_fd, int attach_fd = -1);
 
 inline constexpr const char* kSupervisorSocket = "supervisor.sock";
 

@@ -48,6 +48,28 @@ services:
   EXPECT_NE(r.err.find("is not running"), std::string::npos) << r.err;
 }
 
+TEST(ExecE2E, UsersGetTheirSupplementaryGroupsAndGroupAdd) {
+  ComposeProject p(R"(
+services:
+  app:
+    image: busybox
+    command: sleep 1000
+    init: true
+    group_add: [daemon]
+)");
+  ASSERT_EQ(p({"up", "-d"}).exit_code, 0);
+  // app is a member of users (100) in the image's /etc/group; group_add adds daemon (1).
+  auto r = p({"exec", "-T", "-u", "app", "app", "id", "-G"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "1000 1 100\n");  // the kernel keeps groups sorted
+  // nobody has no groups of its own: only group_add's, not root's.
+  r = p({"exec", "-T", "-u", "nobody", "app", "id", "-G"});
+  EXPECT_EQ(r.out, "65534 1\n") << r.err;
+  // Without -u: the container's user, with its groups.
+  r = p({"exec", "-T", "app", "id", "-G"});
+  EXPECT_EQ(r.out, "0 1\n") << r.err;
+}
+
 namespace {
 std::string shell_quoted(const std::string& s) {
   std::string out = "'";

@@ -133,7 +133,7 @@ TEST_F(ContainerTest, HealthcheckTurnsHealthyThenUnhealthy) {
   EXPECT_EQ(healthy.health.log.back().exit_code, 0);
   EXPECT_EQ(healthy.health.log.back().output, "fine\n");
 
-  auto removed = runtime::exec_captured(id, {{"rm", "/tmp/healthy"}, {}, "", "", false});
+  auto removed = runtime::exec_captured(id, {{"rm", "/tmp/healthy"}, {}, "", "", false, {}});
   ASSERT_EQ(removed.exit_code, 0) << removed.err;
   auto unhealthy =
       wait_record(id, [](const ContainerRecord& r) { return r.health.status == "unhealthy"; });
@@ -180,11 +180,11 @@ TEST_F(ContainerTest, StopKillsAfterTheGracePeriod) {
 TEST_F(ContainerTest, ExecRunsAsAnotherUserInAnotherDirectory) {
   auto id = run(shell_spec("exec sleep 1000"));
   auto result = runtime::exec_captured(id, {{"sh", "-c", "id -u; id -g; pwd; echo oops >&2; exit 5"},
-                                            {"EXTRA=1"}, "/home/app", "app", false});
+                                            {"EXTRA=1"}, "/home/app", "app", false, {}});
   EXPECT_EQ(result.exit_code, 5);
   EXPECT_EQ(result.out, "1000\n1000\n/home/app\n");
   EXPECT_EQ(result.err, "oops\n");
-  EXPECT_THROW(runtime::exec_captured(id, {{"true"}, {}, "", "nosuchuser", false}), Error);
+  EXPECT_THROW(runtime::exec_captured(id, {{"true"}, {}, "", "nosuchuser", false, {}}), Error);
 }
 
 TEST_F(ContainerTest, MemoryLimitHolds) {

@@ -28,3 +28,10 @@ TEST(Host, FindsARuntime) {
 
 }  // namespace
 }  // namespace berth::runtime
+
+TEST(HostCapabilities, BoundingSetFromStatus) {
+  EXPECT_EQ(berth::runtime::bounding_set_from_status("Name:\tx\nCapPrm:\t0\nCapBnd:\t000001fffeffffff\nCapAmb:\t0\n"),
+            0x1fffeffffffULL);
+  EXPECT_EQ(berth::runtime::bounding_set_from_status("Name:\tx\n"), ~0ULL);
+  EXPECT_EQ(berth::runtime::bounding_set_from_status("Name:\tx\nCapBnd:\tzz\n"), ~0ULL);
+}

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
+#include <filesystem>
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "util/error.h"
@@ -145,6 +148,43 @@ TEST(OciConfig, Resources) {
   EXPECT_EQ(r["devices"][0], json::parse(R"({"allow":false,"access":"rwm"})"));
 }
 
+// A unified (cgroup v2) host, described to build_oci_config: the limits become unified files.
+TEST(OciConfig, ResourcesOnACgroupV2Host) {
+  auto spec = base_spec();
+  spec.resources.memory = 64 << 20;
+  spec.resources.memory_swap = 128 << 20;
+  spec.resources.cpu_shares = 1024;
+  spec.resources.cpus = 0.5;
+  spec.resources.pids_limit = 100;
+  OciContext context;
+  context.etc_dir = "/run/b/etc";
+  context.cgroups_path = "/berth/x";
+  context.cgroup_v2 = true;
+  std::vector<std::string> warnings;
+  auto j = json::parse(build_oci_config(spec, context, warnings));
+  auto r = j["linux"]["resources"];
+  EXPECT_EQ(r["unified"], json::parse(R"({"memory.max":"67108864","memory.swap.max":"67108864",
+      "cpu.weight":"39","cpu.max":"50000 100000","pids.max":"100"})"));
+  EXPECT_FALSE(r.contains("memory"));  // no v1 fields for runc to convert its own way
+  EXPECT_FALSE(r.contains("cpu"));
+  EXPECT_FALSE(r.contains("pids"));
+  EXPECT_EQ(r["devices"][0], json::parse(R"({"allow":false,"access":"rwm"})"));
+  bool cgroup_ns = false;
+  for (const auto& ns : j["linux"]["namespaces"]) cgroup_ns |= ns["type"] == "cgroup";
+  EXPECT_TRUE(cgroup_ns);
+
+  // The same spec on a v1 or hybrid host: the OCI v1 fields, no unified map (runc refuses one
+  // there), no cgroup namespace.
+  context.cgroup_v2 = false;
+  j = json::parse(build_oci_config(spec, context, warnings));
+  EXPECT_FALSE(j["linux"]["resources"].contains("unified"));
+  EXPECT_EQ(j["linux"]["resources"]["memory"]["swap"], 128 << 20);
+  for (const auto& ns : j["linux"]["namespaces"]) EXPECT_NE(ns["type"], "cgroup");
+
+  spec.resources.memory.reset();  // swap without memory: an error on both
+  EXPECT_THROW(build_oci_config(spec, context, warnings), Error);
+}
+
 TEST(OciConfig, UlimitsAreClampedToTheHostsHardLimit) {
   struct rlimit host {};
   ::getrlimit(RLIMIT_NOFILE, &host);
@@ -173,6 +213,67 @@ TEST(OciConfig, PrivilegedDropsConfinement) {
   EXPECT_FALSE(j["linux"].contains("maskedPaths"));
   EXPECT_EQ(j["linux"]["resources"]["devices"][0], json::parse(R"({"allow":true,"access":"rwm"})"));
   EXPECT_EQ(j["process"]["capabilities"]["bounding"].size(), 41u);
+}
+
+TEST(OciConfig, PrivilegedGetsTheHostsDevicesAndAWritableSys) {
+  auto spec = base_spec();
+  spec.devices = {{"/dev/null", "/dev/kvm", "rw"}};  // the user's mapping wins over the host's
+  OciContext context;
+  context.etc_dir = "/run/b/etc";
+  context.host_dev = "/dev";
+  std::vector<std::string> warnings;
+  auto paths_of = [](const json& devices) {
+    std::set<std::string> paths;
+    for (const auto& d : devices) paths.insert(d["path"].get<std::string>());
+    return paths;
+  };
+  auto plain = json::parse(build_oci_config(spec, context, warnings));
+  EXPECT_EQ(paths_of(plain["linux"]["devices"]), std::set<std::string>{"/dev/kvm"});
+  for (const auto& m : plain["mounts"])
+    if (m["destination"] == "/sys") {
+      EXPECT_TRUE(has(m["options"], "ro"));
+    }
+
+  spec.capabilities.privileged = true;
+  auto j = json::parse(build_oci_config(spec, context, warnings));
+  auto paths = paths_of(j["linux"]["devices"]);
+  EXPECT_TRUE(paths.count("/dev/null"));
+  if (std::filesystem::exists("/dev/loop-control")) {
+    EXPECT_TRUE(paths.count("/dev/loop-control"));
+  }
+  EXPECT_FALSE(paths.count("/dev/console"));
+  size_t kvm = 0;
+  for (const auto& d : j["linux"]["devices"])
+    if (d["path"] == "/dev/kvm") {
+      ++kvm;
+      EXPECT_EQ(d["major"], 1);  // the mapping's /dev/null, not the host's kvm
+    }
+  EXPECT_EQ(kvm, 1u);
+  for (const auto& m : j["mounts"])
+    if (m["destination"] == "/sys" || m["destination"] == "/sys/fs/cgroup") {
+      EXPECT_TRUE(has(m["options"], "rw")) << m.dump();
+      EXPECT_FALSE(has(m["options"], "ro")) << m.dump();
+    }
+}
+
+TEST(OciConfig, CapabilitiesStayWithinWhatTheHostGrants) {
+  auto spec = base_spec();
+  OciContext context;
+  context.etc_dir = "/run/b/etc";
+  context.host_capabilities = ~(1ULL << 24);  // no CAP_SYS_RESOURCE, as on this kind of host
+  std::vector<std::string> warnings;
+  spec.capabilities.privileged = true;
+  auto j = json::parse(build_oci_config(spec, context, warnings));
+  EXPECT_EQ(j["process"]["capabilities"]["bounding"].size(), 40u);
+  EXPECT_FALSE(has(j["process"]["capabilities"]["bounding"], "CAP_SYS_RESOURCE"));
+  EXPECT_TRUE(warnings.empty());  // privileged is "all the host allows": nothing to warn about
+
+  spec.capabilities = {false, {"SYS_RESOURCE", "NET_ADMIN"}, {}};
+  j = json::parse(build_oci_config(spec, context, warnings));
+  EXPECT_TRUE(has(j["process"]["capabilities"]["bounding"], "CAP_NET_ADMIN"));
+  EXPECT_FALSE(has(j["process"]["capabilities"]["bounding"], "CAP_SYS_RESOURCE"));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("cap_add SYS_RESOURCE is left out"), std::string::npos) << warnings[0];
 }
 
 TEST(OciConfig, DevicesAndSysctls) {

@@ -22,8 +22,9 @@ std::string drain(int fd) {
 }
 }  // namespace
 
-Result run_berth(const std::vector<std::string>& args, const std::string& cwd,
-                 const std::map<std::string, std::string>& env) {
+namespace {
+Result run(const std::string* input, const std::vector<std::string>& args, const std::string& cwd,
+           const std::map<std::string, std::string>& env) {
   // stdout and stderr go to temporary files: no pipe can fill up and block the child.
   char out_path[] = "/tmp/berth-test-out-XXXXXX";
   char err_path[] = "/tmp/berth-test-err-XXXXXX";
@@ -31,6 +32,15 @@ Result run_berth(const std::vector<std::string>& args, const std::string& cwd,
   int err_fd = ::mkstemp(err_path);
   ::unlink(out_path);
   ::unlink(err_path);
+  int in_fd = -1;
+  if (input) {
+    char in_path[] = "/tmp/berth-test-in-XXXXXX";
+    in_fd = ::mkstemp(in_path);
+    ::unlink(in_path);
+    if (in_fd < 0 || ::write(in_fd, input->data(), input->size()) != static_cast<ssize_t>(input->size()))
+      throw std::runtime_error("cannot write the test's input");
+    ::lseek(in_fd, 0, SEEK_SET);
+  }
 
   std::vector<std::string> envs;
   for (char** e = environ; *e; ++e) {
@@ -51,8 +61,7 @@ Result run_berth(const std::vector<std::string>& args, const std::string& cwd,
   if (pid == 0) {
     ::dup2(out_fd, 1);
     ::dup2(err_fd, 2);
-    int devnull = ::open("/dev/null", O_RDONLY);
-    ::dup2(devnull, 0);
+    ::dup2(in_fd >= 0 ? in_fd : ::open("/dev/null", O_RDONLY), 0);
     if (::chdir(cwd.c_str()) != 0) ::_exit(127);
     ::execve(BERTH_BINARY, argv.data(), envp.data());
     ::_exit(127);
@@ -67,7 +76,19 @@ Result run_berth(const std::vector<std::string>& args, const std::string& cwd,
   r.err = drain(err_fd);
   ::close(out_fd);
   ::close(err_fd);
+  if (in_fd >= 0) ::close(in_fd);
   return r;
+}
+}  // namespace
+
+Result run_berth(const std::vector<std::string>& args, const std::string& cwd,
+                 const std::map<std::string, std::string>& env) {
+  return run(nullptr, args, cwd, env);
+}
+
+Result run_berth_with_input(const std::string& input, const std::vector<std::string>& args,
+                            const std::string& cwd, const std::map<std::string, std::string>& env) {
+  return run(&input, args, cwd, env);
 }
 
 }  // namespace berth::test

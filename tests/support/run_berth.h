@@ -14,7 +14,12 @@ struct Result {
 };
 
 // Runs build/berth with `args` in `cwd`; `env` is added to (and overrides) the environment.
+// Its stdin is /dev/null.
 Result run_berth(const std::vector<std::string>& args, const std::string& cwd = ".",
                  const std::map<std::string, std::string>& env = {});
+// The same with `input` as its stdin (a file, not a terminal: as `printf ... | berth ...`).
+Result run_berth_with_input(const std::string& input, const std::vector<std::string>& args,
+                            const std::string& cwd = ".",
+                            const std::map<std::string, std::string>& env = {});
 
 }  // namespace berth::test
