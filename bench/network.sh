@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Network figures: setup per container (namespace, veth, addresses, rules, DNS records), DNS
-# query latency against berth's responder, and TCP throughput between two namespaces on a berth
-# network beside two on a bridge made by hand. As root.
+# query latency against berth's responder and how soon its answers follow a container's record,
+# and TCP throughput between two namespaces on a berth network beside two on a bridge made by
+# hand. As root.
 # Usage: bench/network.sh [setups=50] [dns-queries=2000] [tcp-seconds=3]
 set -euo pipefail
 cd "$(dirname "$0")/.."

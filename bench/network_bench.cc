@@ -22,6 +22,7 @@
 #include "network/netlink/link.h"
 #include "network/netlink/netns.h"
 #include "network/network.h"
+#include "runtime/container/record.h"
 #include "util/error.h"
 
 using namespace berth::network;
@@ -123,6 +124,11 @@ void bench_dns(int queries) {
     a.network = net.spec.name;
     a.names = {"web"};
     attach(a);
+    // The responder answers only for running containers: say so, as a supervisor would.
+    berth::runtime::ContainerRecord record;
+    record.id = a.container;
+    record.status = "running";
+    berth::runtime::write_record(record, false);
   }
   int stop = ::eventfd(0, EFD_CLOEXEC);
   dns::ResponderOptions o;
@@ -148,8 +154,36 @@ void bench_dns(int queries) {
     }
     print_stats(label, us, "us");
   };
+  // The number of addresses in the answer to one question for `name` (-1: no answer).
+  auto answers = [&](const std::string& name) {
+    auto q = dns::build_query(2, name, dns::kTypeA);
+    ::send(fd, q.data(), q.size(), 0);
+    pollfd p{fd, POLLIN, 0};
+    uint8_t buf[512];
+    if (::poll(&p, 1, 1000) != 1) return -1;
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    auto r = n > 0 ? dns::parse_response(buf, static_cast<size_t>(n)) : std::nullopt;
+    return r ? static_cast<int>(r->addresses.size()) : -1;
+  };
   run("web", "dns: A for a service of 3 replicas");
+  if (answers("web") != 3) std::printf("  (the A answers did not hold the 3 replicas)\n");
   run("nothing", "dns: NXDOMAIN for an unknown name");
+  // A replica stops or starts (its supervisor rewrites its record): until the answers follow.
+  std::vector<double> follow_ms;
+  for (int i = 0; i < 20; ++i) {
+    for (const char* status : {"exited", "running"}) {
+      berth::runtime::ContainerRecord record;
+      record.id = "d2";
+      record.status = status;
+      auto t = Clock::now();
+      berth::runtime::write_record(record, false);
+      int want = std::string(status) == "running" ? 3 : 2;
+      while (answers("web") != want && ms_since(t) < 2000) {
+      }
+      follow_ms.push_back(ms_since(t));
+    }
+  }
+  print_stats("dns: record written -> answers follow", follow_ms, "ms");
   ::close(fd);
   uint64_t one = 1;
   (void)!::write(stop, &one, sizeof one);

@@ -19,12 +19,14 @@
 #include <sstream>
 #include <thread>
 
+#include "network/dns/running_containers.h"
 #include "network/dns/table.h"
 #include "network/dns/wire.h"
 #include "network/helper_process.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/paths.h"
 
 namespace berth::network::dns {
 
@@ -187,6 +189,7 @@ class Server {
     if (::inotify_add_watch(inotify_, dir.c_str(),
                             IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF) < 0)
       throw Error("dns: cannot watch " + dir.string() + ": " + std::strerror(errno));
+    running_ = std::make_unique<RunningContainers>(options_.containers);
     if (!reload()) return;
     if (options_.ready_fd >= 0) {
       (void)!::write(options_.ready_fd, "1", 1);
@@ -194,7 +197,7 @@ class Server {
       options_.ready_fd = -1;
     }
     while (true) {
-      std::vector<pollfd> fds{{inotify_, POLLIN, 0}};
+      std::vector<pollfd> fds{{inotify_, POLLIN, 0}, {running_->fd(), POLLIN, 0}};
       if (options_.stop_fd >= 0) fds.push_back({options_.stop_fd, POLLIN, 0});
       std::vector<std::pair<IpAddress, bool>> who;  // per socket: its address, is-tcp
       for (const auto& [ip, l] : listeners_) {
@@ -205,8 +208,8 @@ class Server {
         if (errno == EINTR) continue;
         throw Error(std::string("dns: poll: ") + std::strerror(errno));
       }
-      if (options_.stop_fd >= 0 && fds[1].revents) return;
-      size_t first = options_.stop_fd >= 0 ? 2 : 1;
+      if (options_.stop_fd >= 0 && fds[2].revents) return;
+      size_t first = options_.stop_fd >= 0 ? 3 : 2;
       for (size_t i = first; i < fds.size(); ++i) {
         if (!fds[i].revents) continue;
         const auto& [ip, tcp] = who[i - first];
@@ -215,6 +218,7 @@ class Server {
         else
           handle_udp(fds[i].fd, ip);
       }
+      if (fds[1].revents && running_->refresh()) publish();
       if (fds[0].revents && !table_changed()) return;
     }
   }
@@ -260,11 +264,19 @@ class Server {
       if (!listeners_.count(ip))
         listeners_[ip] = {bound_socket(ip, options_.port, SOCK_DGRAM),
                           bound_socket(ip, options_.port, SOCK_STREAM)};
+    table_ = std::move(table);
+    publish();
+    return true;
+  }
+
+  // What the queries see: the table without the names of containers that do not run. Worked out
+  // here, on a change, so that answering stays a lookup.
+  void publish() {
+    Table answering = table_.only_containers(running_->ids());
     std::lock_guard lock(shared_->mutex);
-    shared_->table = std::move(table);
+    shared_->table = std::move(answering);
     shared_->upstream = options_.upstream;
     shared_->upstream_port = options_.upstream_port;
-    return true;
   }
 
   void handle_udp(int fd, const IpAddress& local) {
@@ -312,6 +324,8 @@ class Server {
 
   ResponderOptions options_;
   int inotify_ = -1;
+  std::unique_ptr<RunningContainers> running_;
+  Table table_;  // as written, with every attached container
   std::map<IpAddress, Listener> listeners_;
   std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
 };
@@ -335,6 +349,7 @@ std::vector<IpAddress> nameservers(const std::string& resolv_conf) {
 
 void serve(ResponderOptions options) {
   if (options.table.empty()) options.table = table_path();
+  if (options.containers.empty()) options.containers = paths::state_root() / "containers";
   if (options.ready_fd < 0) options.ready_fd = ready_fd_from_env("BERTH_DNS_READY_FD");
   if (options.upstream.empty())
     options.upstream = nameservers(fs::read_file_if_exists("/etc/resolv.conf").value_or(""));

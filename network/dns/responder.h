@@ -1,6 +1,7 @@
 // The service DNS responder: one per host (per run root), listening on every bridge's gateway
 // address, port 53, UDP and TCP. It answers the names of berth's table (table.h) and forwards the
-// rest to the host's resolvers. It re-reads the table when inotify says the file changed.
+// rest to the host's resolvers. It re-reads the table when inotify says the file changed, and
+// answers only for the containers that run (running_containers.h), following their records.
 #pragma once
 
 #include <filesystem>
@@ -13,6 +14,7 @@ namespace berth::network::dns {
 
 struct ResponderOptions {
   std::filesystem::path table = {};           // default: table_path()
+  std::filesystem::path containers = {};      // the container records; default: state_root()/containers
   std::vector<IpAddress> upstream = {};       // default: the host's /etc/resolv.conf
   uint16_t port = 53;
   uint16_t upstream_port = 53;

@@ -60,6 +60,13 @@ std::vector<IpAddress> Table::listen_addresses() const {
   return out;
 }
 
+Table Table::only_containers(const std::set<std::string>& containers) const {
+  Table out{networks};
+  for (auto& n : out.networks)
+    std::erase_if(n.entries, [&](const Entry& e) { return !containers.count(e.container); });
+  return out;
+}
+
 Table table_from_records(const std::vector<NetworkRecord>& records) {
   Table t;
   for (const auto& r : records) {

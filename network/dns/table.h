@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ struct Table {
   // with no dot is always in scope: unknown ones get NXDOMAIN rather than going to the host.
   Lookup lookup(const std::string& name, const IpAddress& asker, const IpAddress& local) const;
   std::vector<IpAddress> listen_addresses() const;
+  // This table with only the entries of `containers` (the running ones): every network stays,
+  // with its listening addresses and subnets, so that the others' names get NXDOMAIN.
+  Table only_containers(const std::set<std::string>& containers) const;
   // Whether `asker` may use the responder at all: an address of a berth network (or the host's
   // loopback). Anyone else is refused, so that the forwarding is no open resolver.
   bool may_ask(const IpAddress& asker) const;

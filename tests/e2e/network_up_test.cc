@@ -1,6 +1,7 @@
 // Networks through `berth up`, with real containers: network_mode (service:, container:, none,
 // host), static addresses and MACs, aliases and their scope, DNS of scaled services and unknown
-// names, DNS following a recreated container, published ports from the host and from a test host.
+// names, DNS following a recreated, a stopped and a started container, published ports from the
+// host and from a test host.
 // Every test takes the project down and checks that no bridge, veth, namespace, nftables table or
 // IPAM record of it is left.
 #include <unistd.h>
@@ -143,6 +144,18 @@ TEST(NetworkUpE2E, StaticAddressMacAndAliasesInTheirScope) {
   down_and_expect_no_network_left(p);
 }
 
+// Asks for `name` from `service` until the answer is `want` or a second has passed: records
+// follow containers within a second. Returns the last answer.
+std::set<std::string> resolve_within_a_second(const ComposeProject& p, const std::string& service,
+                                              const std::string& name, const std::set<std::string>& want) {
+  auto deadline = Clock::now() + std::chrono::seconds(1);
+  std::set<std::string> seen;
+  do {
+    seen = resolve(p, service, name);
+  } while (seen != want && Clock::now() < deadline);
+  return seen;
+}
+
 TEST(NetworkUpE2E, EveryReplicaInDnsAndUnknownNamesNxdomain) {
   ComposeProject p("services:\n"
                    "  web:\n    image: busybox\n    command: " + std::string(kSleep) + "\n    init: true\n"
@@ -194,12 +207,45 @@ TEST(NetworkUpE2E, DnsFollowsARestartedAndARecreatedContainer) {
   Result up = p({"up", "-d"});
   ASSERT_EQ(up.exit_code, 0) << up.err;
   ASSERT_EQ(ipv4_of(p, "web"), net + "21");
-  auto deadline = Clock::now() + std::chrono::seconds(1);
-  std::set<std::string> seen;
-  do {
-    seen = resolve(p, "client", "web");
-  } while (seen != std::set<std::string>{net + "21"} && Clock::now() < deadline);
-  EXPECT_EQ(seen, std::set<std::string>{net + "21"});
+  EXPECT_EQ(resolve_within_a_second(p, "client", "web", {net + "21"}), std::set<std::string>{net + "21"});
+
+  down_and_expect_no_network_left(p);
+}
+
+// berth keeps a stopped container's namespace and veth; its names leave DNS all the same, as
+// Docker's do, and come back when it starts again.
+TEST(NetworkUpE2E, OnlyRunningContainersAreInDns) {
+  ComposeProject p("services:\n"
+                   "  web:\n    image: busybox\n    command: " + std::string(kSleep) + "\n    init: true\n"
+                   "  client:\n    image: busybox\n    command: " + kSleep + "\n    init: true\n");
+  Result up = p({"up", "-d", "--scale", "web=2"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  const std::string web1 = ipv4_of(p, "web", 1), web2 = ipv4_of(p, "web", 2);
+  ASSERT_FALSE(web1.empty());
+  ASSERT_FALSE(web2.empty());
+  EXPECT_EQ(resolve(p, "client", "web"), (std::set<std::string>{web1, web2}));
+
+  // Replica 2 ends (its init takes the TERM and exits): only replica 1 answers for the service,
+  // and replica 2's own name is gone.
+  in(p, "web", "kill 1", 2);
+  EXPECT_EQ(resolve_within_a_second(p, "client", "web", {web1}), std::set<std::string>{web1});
+  Result gone = in(p, "client", "nslookup " + p.name() + "-web-2");
+  EXPECT_NE(gone.exit_code, 0) << gone.out;
+  EXPECT_NE(gone.out.find("NXDOMAIN"), std::string::npos) << gone.out << gone.err;
+
+  // berth stop: the service's name fails within a second.
+  Result stop = p({"stop", "web"});
+  ASSERT_EQ(stop.exit_code, 0) << stop.err;
+  EXPECT_EQ(resolve_within_a_second(p, "client", "web", {}), std::set<std::string>{});
+  Result stopped = in(p, "client", "nslookup web");
+  EXPECT_NE(stopped.exit_code, 0) << stopped.out;
+  EXPECT_NE(stopped.out.find("NXDOMAIN"), std::string::npos) << stopped.out << stopped.err;
+
+  // berth start: both replicas answer again, on the addresses they kept.
+  Result start = p({"start", "web"});
+  ASSERT_EQ(start.exit_code, 0) << start.err;
+  EXPECT_EQ(resolve_within_a_second(p, "client", "web", {web1, web2}), (std::set<std::string>{web1, web2}));
+  EXPECT_EQ(resolve(p, "client", p.name() + "-web-2"), std::set<std::string>{web2});
 
   down_and_expect_no_network_left(p);
 }

@@ -21,6 +21,7 @@
 #include "network/netlink/link.h"
 #include "network/netlink/netns.h"
 #include "network/network.h"
+#include "runtime/container/record.h"
 #include "tests/support/temp_dir.h"
 #include "util/error.h"
 
@@ -64,7 +65,17 @@ class NetworkTest : public ::testing::Test {
     a.network = net;
     a.ifname = std::move(ifname);
     a.names = std::move(names);
-    return network::attach(a);
+    auto result = network::attach(a);
+    set_status(container, "running");  // as its supervisor would once it runs
+    return result;
+  }
+
+  // Writes the record of a container in `status`, which the DNS responder follows.
+  static void set_status(const std::string& container, const std::string& status) {
+    runtime::ContainerRecord record;
+    record.id = container;
+    record.status = status;
+    runtime::write_record(record, false);
   }
 
   TempDir dir_;

@@ -211,6 +211,57 @@ TEST_F(Responder, AnswersReplicasScopesAndForwards) {
   (void)rc;
 }
 
+// A container keeps its attachment while stopped; its names leave DNS while it does not run.
+TEST_F(Responder, AnswersOnlyForRunningContainers) {
+  auto net = create_network(spec("drn"));
+  auto w1 = netlink::Netns::create(name("rw1"));
+  auto w2 = netlink::Netns::create(name("rw2"));
+  auto client = netlink::Netns::create(name("rcl"));
+  auto r1 = attach("w1", w1, net.spec.name, {"web", "proj-web-1"});
+  auto r2 = attach("w2", w2, net.spec.name, {"web", "proj-web-2"});
+  attach("cl", client, net.spec.name, {"client"});
+  set_status("w2", "created");  // not started yet
+
+  FakeUpstream upstream;
+  ResponderThread responder(upstream.port());
+  IpAddress gw = net.subnet_v4()->gateway;
+  auto addresses_are = [](std::vector<IpAddress> want) {
+    return [want](const dns::Response& r) { return r.addresses == want; };
+  };
+
+  auto one = ask_until(client.path(), gw, "web", dns::kTypeA, addresses_are({*r1.ipv4}));
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->addresses, std::vector<IpAddress>{*r1.ipv4});
+  auto not_started = ask_udp(client.path(), gw, "proj-web-2", dns::kTypeA, 1000);
+  ASSERT_TRUE(not_started);
+  EXPECT_EQ(not_started->rcode, dns::kNxDomain);
+
+  set_status("w2", "running");
+  auto both = ask_until(client.path(), gw, "web", dns::kTypeA,
+                        [](const dns::Response& r) { return r.addresses.size() == 2; });
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->addresses.size(), 2u);
+
+  // Paused keeps its names; exited drops them (the scaled name keeps the other replica).
+  set_status("w1", "paused");
+  set_status("w2", "exited");
+  auto paused = ask_until(client.path(), gw, "web", dns::kTypeA, addresses_are({*r1.ipv4}));
+  ASSERT_TRUE(paused);
+  EXPECT_EQ(paused->addresses, std::vector<IpAddress>{*r1.ipv4});
+
+  set_status("w1", "exited");
+  auto none = ask_until(client.path(), gw, "web", dns::kTypeA,
+                        [](const dns::Response& r) { return r.rcode == dns::kNxDomain; });
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->rcode, dns::kNxDomain);
+  EXPECT_TRUE(none->addresses.empty());
+
+  set_status("w2", "running");
+  auto back = ask_until(client.path(), gw, "web", dns::kTypeA, addresses_are({*r2.ipv4}));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->addresses, std::vector<IpAddress>{*r2.ipv4});
+}
+
 TEST_F(Responder, AAAARecordsAndListeningOnTheIpv6Gateway) {
   NetworkSpec s = spec("d6");
   s.enable_ipv6 = true;

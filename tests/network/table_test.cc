@@ -89,3 +89,23 @@ TEST(DnsTable, OnlyBerthNetworksAndLoopbackMayAsk) {
   EXPECT_FALSE(t.may_ask(ip("192.0.2.10")));
   EXPECT_FALSE(t.may_ask(ip("fd00::9")));
 }
+
+TEST(DnsTable, OnlyContainersKeepsNetworksAndDropsTheOthersNames) {
+  Table running = sample().only_containers({"web-1", "proxy-1"});
+  ASSERT_EQ(running.networks.size(), 2u);
+  EXPECT_EQ(running.networks[0].entries.size(), 2u);
+  EXPECT_EQ(running.networks[1].entries.size(), 1u);
+  // A scaled service answers with its running replica only.
+  auto web = running.lookup("web", ip("10.1.0.4"), ip("10.1.0.1"));
+  ASSERT_EQ(web.addresses.size(), 1u);
+  EXPECT_EQ(web.addresses[0].str(), "10.1.0.2");
+  // A name only a stopped container has: in scope, no address (NXDOMAIN).
+  auto www = running.lookup("www", ip("10.1.0.4"), ip("10.1.0.1"));
+  EXPECT_TRUE(www.in_scope);
+  EXPECT_TRUE(www.addresses.empty());
+  EXPECT_TRUE(running.lookup("db", ip("10.2.0.4"), ip("10.2.0.1")).addresses.empty());
+  // Who may ask and where the responder listens do not depend on who runs.
+  EXPECT_TRUE(running.may_ask(ip("10.2.0.2")));
+  EXPECT_EQ(running.listen_addresses().size(), 2u);
+  EXPECT_TRUE(sample().only_containers({}).lookup("web", ip("10.1.0.4"), ip("10.1.0.1")).addresses.empty());
+}
