@@ -3,6 +3,7 @@
 // at once, data in volumes across down and up. Each test leaves nothing behind.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -53,6 +54,67 @@ std::string two_services(const std::string& env_value) {
          "  db:\n    image: busybox\n    command: [\"sleep\", \"1000\"]\n    init: true\n"
          "  app:\n    image: busybox\n    command: [\"sleep\", \"1000\"]\n    init: true\n"
          "    environment: {MODE: " + env_value + "}\n    depends_on: [db]\n";
+}
+
+std::string example_blueprint(const std::string& name) {
+  std::ifstream in(std::string(BERTH_SOURCE_DIR) + "/examples/" + name + "/compose.yaml");
+  std::stringstream s;
+  s << in.rdbuf();
+  std::string yaml = s.str();
+  yaml.replace(yaml.find("name: " + name), 6 + name.size(), "");  // the test project's own name
+  return yaml;
+}
+
+// The example's files beside its compose.yaml, and its images (made offline by the script).
+void prepare_example(const ComposeProject& p, const std::string& name) {
+  for (const auto& e : stdfs::directory_iterator(std::string(BERTH_SOURCE_DIR) + "/examples/" + name))
+    if (e.is_directory()) stdfs::copy(e.path(), p.dir() / e.path().filename(), stdfs::copy_options::recursive);
+  std::string env = "BERTH_ROOT=" + (p.dir() / "state").string() + " BERTH_RUN_ROOT=" + (p.dir() / "run").string();
+  ASSERT_EQ(std::system((env + " " + BERTH_SOURCE_DIR + "/scripts/make-images.sh " + BERTH_BINARY + " >/dev/null").c_str()), 0);
+}
+
+TEST(StackE2E, WorkerQueueExampleMigratesOnceAndWorkersTakeJobs) {
+  ComposeProject p(example_blueprint("worker-queue"));
+  prepare_example(p, "worker-queue");
+  Result up = p({"up", "-d", "--wait"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  auto states = p.states();
+  EXPECT_NE(std::find(states.begin(), states.end(), std::make_pair(p.name() + "-migrate-1", std::string("exited"))),
+            states.end());
+  EXPECT_EQ(p({"logs", "--no-log-prefix", "migrate"}).out, "OK\nOK\nmigrated\n");
+  // Jobs go through: the count of done jobs grows (the producer adds one a second).
+  int done = 0;
+  for (int i = 0; i < 100 && done < 2; ++i) {
+    done = std::atoi(p({"exec", "-T", "queue", "redis-cli", "get", "done"}).out.c_str());
+    if (done < 2) ::usleep(100 * 1000);
+  }
+  EXPECT_GE(done, 2);
+  EXPECT_NE(p({"logs", "worker"}).out.find(" did job-"), std::string::npos);
+  ASSERT_EQ(p({"down", "-v", "-t", "1"}).exit_code, 0);
+  expect_nothing_left(p);
+}
+
+TEST(StackE2E, MultiNetworkExampleIsolatesTheBackNetwork) {
+  std::string yaml = example_blueprint("multi-network");
+  yaml.replace(yaml.find("\"8081:80\""), 9, "\"127.0.0.1:18381:80\"");
+  ComposeProject p(yaml);
+  prepare_example(p, "multi-network");
+  Result up = p({"up", "-d", "--wait"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_EQ(shell_output("curl -fsS http://127.0.0.1:18381/cgi-bin/check"),
+            "app via backend: +PONG\ndb: not visible from web\n");
+  // The back network is internal: db has no way out, not even to web on the other berth network.
+  Result web_ip = p({"exec", "-T", "web", "sh", "-c", "ip -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1"});
+  ASSERT_EQ(web_ip.exit_code, 0) << web_ip.err;
+  std::string ip = web_ip.out.substr(0, web_ip.out.find('\n'));
+  ASSERT_FALSE(ip.empty());
+  Result out = p({"exec", "-T", "db", "sh", "-c", "echo GET / | nc -w 1 " + ip + " 80"});
+  EXPECT_NE(out.exit_code, 0) << out.out;
+  EXPECT_EQ(out.err.find("not found"), std::string::npos) << "the probe itself must run: " << out.err;
+  Result reach = p({"exec", "-T", "web", "sh", "-c", "echo GET / | nc -w 1 " + ip + " 80 >/dev/null"});
+  EXPECT_EQ(reach.exit_code, 0) << "the same probe from web itself must work: " << reach.err;
+  ASSERT_EQ(p({"down", "-v", "-t", "1"}).exit_code, 0);
+  expect_nothing_left(p);
 }
 
 TEST(StackE2E, WebappExampleAnswersAndStartsInDependencyOrder) {
