@@ -11,6 +11,8 @@ namespace berth::runtime {
 
 using nlohmann::json;
 
+// Every member read below is checked with contains() or read with at(): operator[] on a const
+// json with a missing key reads past the end of the map (undefined behaviour, a crash at random).
 namespace {
 bool contains(const json& list, const std::string& value) {
   if (!list.is_array()) return false;
@@ -45,7 +47,7 @@ bool rule_applies(const json& rule, const std::vector<std::string>& caps,
   }
   if (rule.contains("excludes") && rule["excludes"].is_object()) {
     const json& exc = rule["excludes"];
-    if (contains(exc["arches"], go_arch)) return false;
+    if (exc.contains("arches") && contains(exc["arches"], go_arch)) return false;
     if (exc.contains("caps") && exc["caps"].is_array())
       for (const auto& c : exc["caps"])
         if (held(c.get<std::string>())) return false;
@@ -91,12 +93,12 @@ std::string translate_seccomp_profile(const std::string& profile,
       if (names.empty()) continue;
       json call;
       call["names"] = names;
-      call["action"] = rule["action"];
+      call["action"] = rule.at("action");
       if (rule.contains("errnoRet")) call["errnoRet"] = rule["errnoRet"];
       json args = json::array();
       if (rule.contains("args") && rule["args"].is_array())
         for (const auto& a : rule["args"]) {
-          json arg = {{"index", a["index"]}, {"value", a["value"]}, {"op", a["op"]}};
+          json arg = {{"index", a.at("index")}, {"value", a.at("value")}, {"op", a.at("op")}};
           if (a.value("valueTwo", 0ULL) != 0) arg["valueTwo"] = a["valueTwo"];
           args.push_back(arg);
         }

@@ -80,6 +80,27 @@ TEST(Seccomp, ArchitectureRulesAndArguments) {
 TEST(Seccomp, MalformedProfilesAreClearErrors) {
   EXPECT_THROW(translate_seccomp_profile("{", {}, "amd64", "p.json"), Error);
   EXPECT_THROW(translate_seccomp_profile("{}", {}, "amd64", "p.json"), Error);
+  // A rule without its action, an argument without its operator: errors, not guesses.
+  EXPECT_THROW(translate_seccomp_profile(
+                   R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"]}]})", {}, "amd64", "p.json"),
+               Error);
+  EXPECT_THROW(translate_seccomp_profile(R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+                   {"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1}]}]})",
+                                         {}, "amd64", "p.json"),
+               Error);
+}
+
+// Excludes with capabilities only (no arches), as in containers-common's profile: the rule holds
+// for every architecture unless a capability excludes it.
+TEST(Seccomp, ExcludesWithoutArchesApplyOnEveryArchitecture) {
+  const char* profile = R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+    {"names": ["reboot"], "action": "SCMP_ACT_ERRNO", "excludes": {"caps": ["CAP_SYS_BOOT"]}}]})";
+  for (const char* arch : {"amd64", "arm64", "s390x"}) {
+    auto j = json::parse(translate_seccomp_profile(profile, {}, arch, "p.json"));
+    ASSERT_EQ(j["syscalls"].size(), 1u) << arch;
+    EXPECT_EQ(j["syscalls"][0]["names"], json::array({"reboot"}));
+    EXPECT_TRUE(json::parse(translate_seccomp_profile(profile, {"CAP_SYS_BOOT"}, arch, "p.json"))["syscalls"].empty());
+  }
 }
 
 TEST(Seccomp, TheContainersCommonProfileTranslates) {
