@@ -46,7 +46,7 @@ void AttachHub::on_poll(const pollfd* fds, AttachSink& sink) {
     Client& c = clients_[i];
     short revents = fds[i].revents;
     if (!c.fd.valid() || revents == 0) continue;
-    if (revents & POLLOUT) flush(c);
+    if (revents & POLLOUT) flush(c, &sink);
     if (c.fd.valid() && (revents & (POLLIN | POLLHUP | POLLERR))) read_client(c, sink, revents);
   }
   if (accept) {
@@ -65,10 +65,7 @@ void AttachHub::read_client(Client& client, AttachSink& sink, short revents) {
   ssize_t n = ::read(client.fd.get(), buffer, sizeof buffer);
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
   if (n <= 0) {  // gone (detached, or killed): the container goes on
-    client.fd.reset();
-    // The starting client's stdin was the container's (docker's stdin_once): without it, a
-    // program reading its stdin gets the end instead of waiting forever.
-    if (client.owner) sink.on_input_end();
+    drop(client, &sink);
     return;
   }
   client.reader.feed(std::string_view(buffer, static_cast<size_t>(n)));
@@ -86,17 +83,25 @@ void AttachHub::read_client(Client& client, AttachSink& sink, short revents) {
       }
     }
   } catch (const Error&) {
-    client.fd.reset();  // not a berth client: let it go
+    drop(client, &sink);  // not a berth client: let it go
   }
 }
 
-void AttachHub::flush(Client& client) {
+void AttachHub::drop(Client& client, AttachSink* sink) {
+  if (!client.fd.valid()) return;
+  client.fd.reset();
+  // The starting client's stdin was the container's (docker's stdin_once): without it, a
+  // program reading its stdin gets the end instead of waiting forever.
+  if (sink && client.owner && !client.closing) sink->on_input_end();
+}
+
+void AttachHub::flush(Client& client, AttachSink* sink) {
   while (!client.outbox.empty()) {
     ssize_t n = ::send(client.fd.get(), client.outbox.data(), client.outbox.size(), MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) return;
     if (n <= 0) {
-      client.fd.reset();
+      drop(client, sink);
       return;
     }
     client.outbox.erase(0, static_cast<size_t>(n));
@@ -104,13 +109,13 @@ void AttachHub::flush(Client& client) {
   if (client.closing) client.fd.reset();
 }
 
-void AttachHub::broadcast(FrameKind kind, std::string_view data) {
+void AttachHub::broadcast(FrameKind kind, std::string_view data, AttachSink& sink) {
   if (clients_.empty()) return;
   std::string frame = encode_frame(kind, data);
   for (auto& c : clients_) {
     if (c.closing) continue;
     c.outbox += frame;
-    flush(c);
+    flush(c, &sink);
   }
   std::erase_if(clients_, [](const Client& c) { return !c.fd.valid(); });
 }
@@ -121,7 +126,7 @@ void AttachHub::end_run(int exit_code) {
     if (c.closing) continue;
     c.outbox += frame;
     c.closing = true;
-    flush(c);
+    flush(c, nullptr);
   }
   std::erase_if(clients_, [](const Client& c) { return !c.fd.valid(); });
 }
@@ -135,7 +140,7 @@ void AttachHub::flush_before_exit() {
   for (auto& c : clients_) {
     for (int tries = 0; c.fd.valid() && !c.outbox.empty() && tries < 50; ++tries) {
       pollfd p{c.fd.get(), POLLOUT, 0};
-      if (::poll(&p, 1, 100) > 0) flush(c);
+      if (::poll(&p, 1, 100) > 0) flush(c, nullptr);
     }
   }
   clients_.clear();

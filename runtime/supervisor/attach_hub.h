@@ -36,7 +36,8 @@ class AttachHub {
   void add_pollfds(std::vector<pollfd>& fds, bool take_input) const;
   void on_poll(const pollfd* fds, AttachSink& sink);
 
-  void broadcast(FrameKind kind, std::string_view data);
+  // A client found gone while sending counts as gone for its input too (see AttachSink).
+  void broadcast(FrameKind kind, std::string_view data, AttachSink& sink);
   // The container's run ended: every client gets its exit code and is let go.
   void end_run(int exit_code);
   // A client's outbox is full enough to stop reading the container's output for now.
@@ -55,7 +56,11 @@ class AttachHub {
   };
   void add(Fd fd, bool owner);
   void read_client(Client& client, AttachSink& sink, short revents);
-  void flush(Client& client);
+  // Sends what the outbox holds; a client that is gone is dropped (sink: null once no input matters).
+  void flush(Client& client, AttachSink* sink);
+  // Lets a client go. The starting client's going ends the container's input, however it is
+  // noticed: an end of file read, or a failed send (a killed `berth run`).
+  void drop(Client& client, AttachSink* sink);
 
   Fd listener_;
   std::vector<Client> clients_;

@@ -373,7 +373,7 @@ void Supervisor::read_stream(Fd& fd, const char* stream) {
   if (n > 0) {
     std::string_view text(buffer, static_cast<size_t>(n));
     log_.append(stream, text);
-    attach_.broadcast(&fd == &err_ ? FrameKind::stderr_data : FrameKind::stdout_data, text);
+    attach_.broadcast(&fd == &err_ ? FrameKind::stderr_data : FrameKind::stdout_data, text, *this);
     return;
   }
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
