@@ -72,9 +72,10 @@ namespace {
 // The first of attach's two short turns under the network lock: checks, then addresses and ports
 // chosen and written down as the container's, so that attaches running at the same time choose
 // others. The interfaces are made outside the lock: a stack's containers attach in parallel.
-AttachResult reserve(const AttachSpec& spec) {
+// `r` is left holding the network's record (its bridge, mtu and gateways do not change).
+AttachResult reserve(const AttachSpec& spec, NetworkRecord& r) {
   Store store;
-  NetworkRecord r = store.get(spec.network);
+  r = store.get(spec.network);
   if (r.attachments.count(spec.container))
     throw Error("container " + spec.container + " is already on network " + spec.network,
                 "detach it first");
@@ -130,8 +131,7 @@ AttachResult reserve(const AttachSpec& spec) {
 }
 
 // The veth pair, its host end on the bridge, the container's end configured in its namespace.
-void plumb(const AttachSpec& spec, AttachResult& res) {
-  NetworkRecord r = Store().get(spec.network);  // the bridge, mtu and gateways do not change
+void plumb(const AttachSpec& spec, const NetworkRecord& r, AttachResult& res) {
   netlink::Socket host;
   NetnsFd netns(spec.netns);
   // The name is berth's own (a hash of state root, network and container): one that exists is
@@ -172,9 +172,10 @@ void publish(const AttachSpec& spec, const AttachResult& res) {
 AttachResult attach(const AttachSpec& spec) {
   if (!valid_ifname(spec.ifname))
     throw Error("\"" + spec.ifname + "\" cannot be an interface name", "use eth0, eth1, ...");
-  AttachResult res = reserve(spec);
+  NetworkRecord record;
+  AttachResult res = reserve(spec, record);
   try {
-    plumb(spec, res);
+    plumb(spec, record, res);
     publish(spec, res);
   } catch (...) {
     // Gives back the addresses and ports, and deletes the veth (both ends) if it was made.

@@ -19,6 +19,7 @@
 #include <sstream>
 #include <thread>
 
+#include "network/file_watch.h"
 #include "network/dns/running_containers.h"
 #include "network/dns/table.h"
 #include "network/dns/wire.h"
@@ -231,19 +232,9 @@ class Server {
 
   // Drains inotify; false when the watched directory went away (the run root was removed).
   bool table_changed() {
-    alignas(inotify_event) char buf[4096];
-    bool changed = false;
-    while (true) {
-      ssize_t n = ::read(inotify_, buf, sizeof buf);
-      if (n <= 0) break;
-      for (char* p = buf; p < buf + n;) {
-        auto* ev = reinterpret_cast<inotify_event*>(p);
-        if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) return false;
-        if (ev->len && options_.table.filename() == ev->name) changed = true;
-        p += sizeof(inotify_event) + ev->len;
-      }
-    }
-    return !changed || reload();
+    WatchedFile w = drain_watch(inotify_, options_.table.filename().string());
+    if (w == WatchedFile::directory_gone) return false;
+    return w == WatchedFile::unchanged || reload();
   }
 
   // Reads the table and listens where it says; false when nothing is left to serve.

@@ -16,6 +16,7 @@
 #include <memory>
 #include <thread>
 
+#include "network/file_watch.h"
 #include "network/helper_process.h"
 #include "network/proxy/routes.h"
 #include "util/error.h"
@@ -216,19 +217,9 @@ class Server {
  private:
   // Drains inotify; false when the watched directory went away or nothing is left to serve.
   bool routes_changed() {
-    alignas(inotify_event) char buf[4096];
-    bool changed = false;
-    while (true) {
-      ssize_t n = ::read(inotify_, buf, sizeof buf);
-      if (n <= 0) break;
-      for (char* p = buf; p < buf + n;) {
-        auto* ev = reinterpret_cast<inotify_event*>(p);
-        if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) return false;
-        if (ev->len && options_.routes.filename() == ev->name) changed = true;
-        p += sizeof(inotify_event) + ev->len;
-      }
-    }
-    return !changed || reload();
+    WatchedFile w = drain_watch(inotify_, options_.routes.filename().string());
+    if (w == WatchedFile::directory_gone) return false;
+    return w == WatchedFile::unchanged || reload();
   }
 
   // Listens where the routes say; false when there are none (and it should stop).

@@ -1,39 +1,12 @@
-// A file descriptor that closes itself.
+// Descriptors of the container runtime: the owner type, and a pipe of two.
 #pragma once
 
-#include <unistd.h>
-
-#include <utility>
+#include "util/unique_fd.h"
 
 namespace berth::runtime {
 
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { reset(); }
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  int release() { return std::exchange(fd_, -1); }
-  void reset(int fd = -1) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
+// The project's one owner type for descriptors (util/unique_fd.h), under the name this module uses.
+using Fd = UniqueFd;
 
 // A pipe, both ends close-on-exec. Throws berth::Error.
 struct Pipe {

@@ -49,6 +49,14 @@ void expect_nothing_left(const ComposeProject& p) {
   for (const auto& e : stdfs::directory_iterator(p.dir() / "run" / "netns", ec)) ADD_FAILURE() << "netns left: " << e.path();
 }
 
+// A blueprint of `n` services s1..sn that sleep.
+std::string sleepers(int n) {
+  std::string yaml = "services:\n";
+  for (int i = 1; i <= n; ++i)
+    yaml += "  s" + std::to_string(i) + ":\n    image: busybox\n    command: [\"sleep\", \"1000\"]\n    init: true\n";
+  return yaml;
+}
+
 std::string two_services(const std::string& env_value) {
   return "services:\n"
          "  db:\n    image: busybox\n    command: [\"sleep\", \"1000\"]\n    init: true\n"
@@ -302,10 +310,7 @@ TEST(StackE2E, AbortOnContainerExitPassesTheExitCodeThrough) {
 }
 
 TEST(StackE2E, AKilledUpConvergesOnTheNextUp) {
-  std::string yaml = "services:\n";
-  for (int i = 1; i <= 8; ++i)
-    yaml += "  s" + std::to_string(i) + ":\n    image: busybox\n    command: [\"sleep\", \"1000\"]\n    init: true\n";
-  ComposeProject p(yaml);
+  ComposeProject p(sleepers(8));
   {
     Background up(p.args({"up", "-d"}), p.dir().string(), p.env());
     ASSERT_TRUE(up.wait_for_stderr("Created", 60));
@@ -323,10 +328,7 @@ TEST(StackE2E, AKilledUpConvergesOnTheNextUp) {
 }
 
 TEST(StackE2E, TwoUpsAtOnceDoNotCorruptTheProject) {
-  std::string yaml = "services:\n";
-  for (int i = 1; i <= 4; ++i)
-    yaml += "  s" + std::to_string(i) + ":\n    image: busybox\n    command: [\"sleep\", \"1000\"]\n    init: true\n";
-  ComposeProject p(yaml);
+  ComposeProject p(sleepers(4));
   Background first(p.args({"up", "-d"}), p.dir().string(), p.env());
   Background second(p.args({"up", "-d"}), p.dir().string(), p.env());
   Result a = first.finish(120);

@@ -13,7 +13,6 @@
 
 #include <gtest/gtest.h>
 
-extern char** environ;
 
 namespace berth::test {
 
@@ -98,18 +97,7 @@ Background::Background(const std::vector<std::string>& args, const std::string& 
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   err_fd_ = pipe_fds[0];
 
-  std::vector<std::string> envs;
-  for (char** e = environ; *e; ++e) {
-    std::string kv = *e;
-    if (!env.count(kv.substr(0, kv.find('=')))) envs.push_back(kv);
-  }
-  for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
-  std::vector<char*> argv{const_cast<char*>(BERTH_BINARY)};
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (auto& e : envs) envp.push_back(e.data());
-  envp.push_back(nullptr);
+  BerthCommand command(args, env);
 
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -119,7 +107,7 @@ Background::Background(const std::vector<std::string>& args, const std::string& 
     int devnull = ::open("/dev/null", O_RDONLY);
     ::dup2(devnull, 0);
     if (::chdir(cwd.c_str()) != 0) ::_exit(127);
-    ::execve(BERTH_BINARY, argv.data(), envp.data());
+    ::execve(BERTH_BINARY, command.argv(), command.envp());
     ::_exit(127);
   }
   ::close(pipe_fds[1]);

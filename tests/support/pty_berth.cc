@@ -10,24 +10,14 @@
 #include <chrono>
 #include <stdexcept>
 
-extern char** environ;
+#include "tests/support/run_berth.h"
+
 
 namespace berth::test {
 
 PtyBerth::PtyBerth(const std::vector<std::string>& args, const std::string& cwd,
                    const std::map<std::string, std::string>& env) {
-  std::vector<std::string> envs;
-  for (char** e = environ; *e; ++e) {
-    std::string kv = *e;
-    if (!env.count(kv.substr(0, kv.find('=')))) envs.push_back(kv);
-  }
-  for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
-  std::vector<char*> argv{const_cast<char*>(BERTH_BINARY)};
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (auto& e : envs) envp.push_back(e.data());
-  envp.push_back(nullptr);
+  BerthCommand command(args, env);
 
   winsize size{};
   size.ws_row = 24;
@@ -36,7 +26,7 @@ PtyBerth::PtyBerth(const std::vector<std::string>& args, const std::string& cwd,
   if (pid_ < 0) throw std::runtime_error("forkpty failed");
   if (pid_ == 0) {
     if (::chdir(cwd.c_str()) != 0) ::_exit(127);
-    ::execve(BERTH_BINARY, argv.data(), envp.data());
+    ::execve(BERTH_BINARY, command.argv(), command.envp());
     ::_exit(127);
   }
 }

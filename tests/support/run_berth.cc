@@ -12,6 +12,21 @@ extern char** environ;
 
 namespace berth::test {
 
+BerthCommand::BerthCommand(const std::vector<std::string>& args,
+                           const std::map<std::string, std::string>& env)
+    : args_(args) {
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    if (!env.count(kv.substr(0, kv.find('=')))) envs_.push_back(kv);
+  }
+  for (const auto& [k, v] : env) envs_.push_back(k + "=" + v);
+  argv_.push_back(const_cast<char*>(BERTH_BINARY));
+  for (auto& a : args_) argv_.push_back(a.data());
+  argv_.push_back(nullptr);
+  for (auto& e : envs_) envp_.push_back(e.data());
+  envp_.push_back(nullptr);
+}
+
 namespace {
 std::string drain(int fd) {
   std::string out;
@@ -42,19 +57,7 @@ Result run(const std::string* input, const std::vector<std::string>& args, const
     ::lseek(in_fd, 0, SEEK_SET);
   }
 
-  std::vector<std::string> envs;
-  for (char** e = environ; *e; ++e) {
-    std::string kv = *e;
-    if (!env.count(kv.substr(0, kv.find('=')))) envs.push_back(kv);
-  }
-  for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
-
-  std::vector<char*> argv{const_cast<char*>(BERTH_BINARY)};
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (auto& e : envs) envp.push_back(e.data());
-  envp.push_back(nullptr);
+  BerthCommand command(args, env);
 
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
@@ -63,7 +66,7 @@ Result run(const std::string* input, const std::vector<std::string>& args, const
     ::dup2(err_fd, 2);
     ::dup2(in_fd >= 0 ? in_fd : ::open("/dev/null", O_RDONLY), 0);
     if (::chdir(cwd.c_str()) != 0) ::_exit(127);
-    ::execve(BERTH_BINARY, argv.data(), envp.data());
+    ::execve(BERTH_BINARY, command.argv(), command.envp());
     ::_exit(127);
   }
   int status = 0;

@@ -7,6 +7,21 @@
 
 namespace berth::test {
 
+// The argv and envp of build/berth with `args`, the test process's environment with `env` added
+// (and overriding), ready for execve after fork (nothing to allocate in the child).
+class BerthCommand {
+ public:
+  BerthCommand(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
+  BerthCommand(const BerthCommand&) = delete;
+  BerthCommand& operator=(const BerthCommand&) = delete;
+  char* const* argv() { return argv_.data(); }
+  char* const* envp() { return envp_.data(); }
+
+ private:
+  std::vector<std::string> args_, envs_;
+  std::vector<char*> argv_, envp_;
+};
+
 struct Result {
   int exit_code = -1;
   std::string out;
