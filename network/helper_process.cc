@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "util/error.h"
+#include "util/file_lock.h"
 #include "util/log.h"
 
 extern char** environ;
@@ -29,6 +30,12 @@ bool helper_running(const std::filesystem::path& lock) {
 void start_helper(const std::vector<std::string>& command, const std::filesystem::path& lock,
                   const char* ready_env, const std::string& what) {
   if (command.empty() || helper_running(lock)) return;
+  // One command starts it at a time: the parallel attaches of one `up` all find no helper
+  // running, and without this each would start one (that loses to the first and exits).
+  std::filesystem::path launch_path = lock;
+  launch_path += ".launch";
+  FileLock launching(launch_path);
+  if (helper_running(lock)) return;  // started while this one waited
   std::vector<std::string> args = command;
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
