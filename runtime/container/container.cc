@@ -259,39 +259,25 @@ void start_supervised(const std::string& id, Fd attach) {
                 "install berth-supervisor beside berth, or set BERTH_SUPERVISOR");
 
   Pipe ready = Pipe::make();
-  // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
-  std::string run_dir_text = run_dir.string();
-  std::string ready_text = std::to_string(ready.write.get());
-  std::string attach_text = std::to_string(attach.get());
   std::string log_path = (run_dir / "supervisor.log").string();
-  char* argv[] = {binary.data(), run_dir_text.data(), ready_text.data(),
-                  attach.valid() ? attach_text.data() : nullptr, nullptr};
-
-  pid_t middle = ::fork();
-  if (middle < 0) throw Error(std::string("fork: ") + std::strerror(errno));
-  if (middle == 0) {
-    // The middle process: a new session, then the supervisor as an orphan (adopted by init, or
-    // by the nearest subreaper), so that it outlives this berth command and its terminal.
-    ::setsid();
-    pid_t supervisor = ::fork();
-    if (supervisor != 0) ::_exit(supervisor < 0 ? 1 : 0);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    int null_fd = ::open("/dev/null", O_RDWR);
-    int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0640);
-    ::dup2(null_fd, 0);
-    ::dup2(null_fd, 1);
-    ::dup2(log_fd >= 0 ? log_fd : null_fd, 2);
-    ::fcntl(ready.write.get(), F_SETFD, 0);  // the descriptors it inherits
-    if (attach.valid()) ::fcntl(attach.get(), F_SETFD, 0);
-    ::chdir("/");
-    ::execv(argv[0], argv);
-    ::_exit(127);
+  Fd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640));
+  // The supervisor is started in a new session and forks once more itself: the process started
+  // here exits at once, and the supervisor proper is an orphan (adopted by init, or by the
+  // nearest subreaper) that outlives this berth command and its terminal.
+  SpawnOptions options;
+  options.argv = {binary, run_dir.string(), "3"};
+  options.pass_fds = {ready.write.get()};
+  if (attach.valid()) {
+    options.argv.push_back("4");
+    options.pass_fds.push_back(attach.get());
   }
+  options.stderr_fd = log.get();
+  options.new_session = true;
+  options.cwd = "/";
+  pid_t starter = spawn_process(options);
   ready.write.reset();
   attach.reset();
-  wait_process(middle);
+  wait_process(starter);
 
   std::string reply;
   char buffer[512];

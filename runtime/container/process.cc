@@ -41,6 +41,18 @@ pid_t spawn_process(const SpawnOptions& options) {
     else
       posix_spawn_file_actions_adddup2(&actions, fds[target], target);
   }
+  // Copies numbered from 10 up first, so that no dup2 below overwrites a descriptor another one
+  // still has to pass (the targets 3, 4, ... are below 10).
+  std::vector<Fd> high;
+  for (size_t i = 0; i < options.pass_fds.size(); ++i) {
+    high.emplace_back(::fcntl(options.pass_fds[i], F_DUPFD_CLOEXEC, 10));
+    if (!high.back().valid()) {
+      posix_spawn_file_actions_destroy(&actions);
+      throw Error(std::string("cannot pass a descriptor: ") + std::strerror(errno));
+    }
+    posix_spawn_file_actions_adddup2(&actions, high.back().get(), 3 + static_cast<int>(i));
+  }
+  if (!options.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
   // The caller (the supervisor) blocks signals to read them from a signalfd; children must not
   // inherit that, nor ignored signals.
   posix_spawnattr_t attr;
@@ -50,7 +62,9 @@ pid_t spawn_process(const SpawnOptions& options) {
   sigfillset(&all);
   posix_spawnattr_setsigmask(&attr, &empty);
   posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  if (options.new_session) flags |= POSIX_SPAWN_SETSID;
+  posix_spawnattr_setflags(&attr, flags);
 
   pid_t pid = 0;
   int rc = ::posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), environ);

@@ -1,5 +1,7 @@
 // Starting helper programs (runc, the supervisor) with posix_spawn: no shell, explicit stdio, a
 // clean signal mask, and nothing else inherited (every berth descriptor is close-on-exec).
+// posix_spawn is a vfork underneath: berth's page tables are not copied for each child, which a
+// fork of the multi-threaded berth would do once per container.
 #pragma once
 
 #include <sys/types.h>
@@ -14,6 +16,10 @@ struct SpawnOptions {
   int stdin_fd = -1;  // -1: /dev/null
   int stdout_fd = -1;
   int stderr_fd = -1;
+  // Descriptors the child gets as 3, 4, ... (in this order), whatever their numbers here.
+  std::vector<int> pass_fds;
+  bool new_session = false;  // setsid() in the child
+  std::string cwd;           // "" keeps this process's
 };
 
 // Throws berth::Error when the program cannot be started.

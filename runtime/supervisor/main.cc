@@ -1,5 +1,8 @@
-// berth-supervisor <run dir> <ready fd> [<attach fd>]: started by berth (double-forked, in its own
-// session).
+// berth-supervisor <run dir> <ready fd> [<attach fd>]: started by berth in a session of its own.
+// It forks once at the start and the parent exits, so that berth's child is gone at once and the
+// supervisor proper is an orphan that outlives berth.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -11,6 +14,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: berth-supervisor RUN_DIR READY_FD [ATTACH_FD] (started by berth)\n");
     return 2;
   }
+  pid_t supervisor = ::fork();
+  if (supervisor < 0) {
+    std::perror("berth-supervisor: fork");
+    return 1;
+  }
+  if (supervisor > 0) ::_exit(0);
   return berth::runtime::run_supervisor(argv[1], std::atoi(argv[2]),
                                         argc == 4 ? std::atoi(argv[3]) : -1);
 }
