@@ -11,6 +11,7 @@
 #include "network/dns/table.h"
 #include "network/firewall.h"
 #include "network/ifname.h"
+#include "network/mac.h"
 #include "network/netlink/link.h"
 #include "network/network.h"
 #include "network/ports.h"
@@ -125,8 +126,14 @@ AttachResult reserve(const AttachSpec& spec, NetworkRecord& r) {
   a.ipv6 = res.ipv6 ? res.ipv6->str() : "";
   a.names = spec.names;
   a.ports = res.ports;
+  a.mac = res.mac = spec.mac.empty() ? container_mac(spec.container, spec.network) : canonical_mac(spec.mac);
   r.attachments[spec.container] = a;
   store.save(r);
+  // Its names go into DNS now: the responder answers only for running containers, and this one
+  // does not run before its interfaces are made.
+  auto records = store.all();
+  dns::publish_table(records);
+  proxy::publish_routes(records);
   return res;
 }
 
@@ -138,33 +145,22 @@ void plumb(const AttachSpec& spec, const NetworkRecord& r, AttachResult& res) {
   // left from an attach that died half-way. Take it away.
   netlink::delete_link(host, res.host_veth);
   netlink::VethSpec veth{res.host_veth, spec.ifname, netns.get(), netlink::link_index(host, r.bridge),
-                         r.mtu, spec.mac};
+                         r.mtu, res.mac};
   netlink::create_veth(host, veth);
   configure_container_end(spec, r, res);
-  res.mac = netlink::link_mac(netlink::Socket::in_netns(spec.netns), spec.ifname);
 }
 
-// The second turn under the lock: the rules for its published ports, and its names in DNS.
-void publish(const AttachSpec& spec, const AttachResult& res) {
+// The second turn under the lock, for containers that publish ports: the firewall rules that
+// forward them, made once the container's end has its address.
+void publish_ports(const AttachSpec& spec, const AttachResult& res) {
+  if (res.ports.empty()) return;
   Store store;
   NetworkRecord r = store.get(spec.network);
-  auto it = r.attachments.find(spec.container);
-  if (it == r.attachments.end())
+  if (!r.attachments.count(spec.container))
     throw Error("container " + spec.container + " was taken off network " + spec.network + " while joining it");
-  it->second.mac = res.mac;
   NetworkRecord before = r;  // the rules as they were without this container
   before.attachments.erase(spec.container);
-  // Only published ports change the network's rules: most containers leave them as they are.
-  bool rules_change = render_firewall(r) != render_firewall(before);
-  if (rules_change) apply_firewall(r);
-  try {
-    store.save(r);
-    dns::publish_table(store.all());
-    proxy::publish_routes(store.all());
-  } catch (...) {
-    if (rules_change) apply_firewall(before);
-    throw;
-  }
+  if (render_firewall(r) != render_firewall(before)) apply_firewall(r);
 }
 
 }  // namespace
@@ -176,7 +172,7 @@ AttachResult attach(const AttachSpec& spec) {
   AttachResult res = reserve(spec, record);
   try {
     plumb(spec, record, res);
-    publish(spec, res);
+    publish_ports(spec, res);
   } catch (...) {
     // Gives back the addresses and ports, and deletes the veth (both ends) if it was made.
     try {

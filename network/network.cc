@@ -14,6 +14,7 @@
 #include "network/dns/table.h"
 #include "network/firewall.h"
 #include "network/ifname.h"
+#include "network/mac.h"
 #include "network/netlink/link.h"
 #include "network/proxy/routes.h"
 #include "network/store.h"
@@ -41,13 +42,6 @@ std::string random_id() {
     out += hex;
   }
   return out;
-}
-
-// A locally administered unicast MAC from the network's (random) id.
-std::string bridge_mac(const std::string& id) {
-  std::string mac = "02";
-  for (size_t i = 0; i < 10; i += 2) mac += ":" + id.substr(i, 2);
-  return mac;
 }
 
 std::string now_rfc3339() {

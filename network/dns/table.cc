@@ -1,9 +1,6 @@
 #include "network/dns/table.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -140,15 +137,10 @@ void publish_table(const std::vector<NetworkRecord>& records) {
   // The table lives under the run root (tmpfs, rebuilt from the records after a reboot): a
   // rename is all readers need; an fsync would only add ~10 ms to every attach and detach.
   auto path = table_path();
+  std::string text = to_json(table_from_records(records));
+  if (fs::read_file_if_exists(path) == text) return;  // the responder is not woken for nothing
   std::filesystem::create_directories(path.parent_path());
-  auto tmp = path;
-  tmp += ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << to_json(table_from_records(records));
-    if (!out.flush()) throw Error("cannot write " + tmp.string());
-  }
-  std::filesystem::rename(tmp, path);
+  fs::write_file_atomic(path, text, 0644, false);
 }
 
 }  // namespace berth::network::dns

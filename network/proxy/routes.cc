@@ -1,12 +1,10 @@
 #include "network/proxy/routes.h"
 
-#include <unistd.h>
-
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "network/helper_process.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include "util/paths.h"
 
 namespace berth::network::proxy {
@@ -64,15 +62,12 @@ bool proxy_running() { return helper_running(proxy_lock_path()); }
 void publish_routes(const std::vector<NetworkRecord>& records) {
   std::vector<Route> routes = routes_from_records(records);
   auto path = routes_path();
-  std::filesystem::create_directories(path.parent_path());
-  auto tmp = path;
-  tmp += ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << to_json(routes);
-    if (!out.flush()) throw Error("cannot write " + tmp.string());
+  std::string text = to_json(routes);
+  // Most attaches publish no port: the routes stay as they are, and the proxy is not woken.
+  if (fs::read_file_if_exists(path) != text) {
+    std::filesystem::create_directories(path.parent_path());
+    fs::write_file_atomic(path, text, 0644, false);  // the run root: gone at reboot anyway
   }
-  std::filesystem::rename(tmp, path);
   if (!routes.empty()) start_helper(command(), proxy_lock_path(), "BERTH_PROXY_READY_FD", "the loopback port proxy");
 }
 
