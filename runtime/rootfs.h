@@ -12,6 +12,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,5 +42,10 @@ void unmount_rootfs(const std::filesystem::path& target);
 
 // The mount options for `layer_count` lower layers, relative to the state dir (for tests).
 std::string overlay_options(size_t layer_count);
+// The mount options naming every dir by its whole path (top layer first), or nullopt when they
+// do not fit a page or a path holds a character overlayfs treats specially (',', ':', '\\').
+std::optional<std::string> overlay_options_direct(const std::vector<std::filesystem::path>& lowers_top_first,
+                                                  const std::filesystem::path& upper,
+                                                  const std::filesystem::path& work);
 
 }  // namespace berth::runtime

@@ -86,3 +86,34 @@ TEST(Rootfs, TooManyLayersIsAClearError) {
   std::vector<std::filesystem::path> dirs(501, dir.path());
   EXPECT_THROW(runtime::OverlayRootfs(dirs, dir.path() / "c", dir.path() / "r"), Error);
 }
+
+TEST(Rootfs, OptionsNameWholePathsWhenTheyFit) {
+  auto options = runtime::overlay_options_direct({"/s/layers/b", "/s/layers/a"}, "/s/c/upper", "/s/c/work");
+  ASSERT_TRUE(options);
+  EXPECT_EQ(*options, "lowerdir=/s/layers/b:/s/layers/a,upperdir=/s/c/upper,workdir=/s/c/work");
+  // overlayfs would split these paths: the short links take over.
+  EXPECT_FALSE(runtime::overlay_options_direct({"/s/a,b"}, "/s/c/upper", "/s/c/work"));
+  EXPECT_FALSE(runtime::overlay_options_direct({"/s/a"}, "/s/c:d/upper", "/s/c:d/work"));
+  std::vector<std::filesystem::path> many(60, std::filesystem::path("/var/lib/berth/images/layers/" + std::string(64, 'a')));
+  EXPECT_FALSE(runtime::overlay_options_direct(many, "/s/c/upper", "/s/c/work"));
+}
+
+TEST(Rootfs, ADirThatOverlayfsWouldSplitMountsThroughLinks) {
+  test::TempDir dir;
+  image::Store store(dir.path() / "images");
+  auto dirs = store_layers(store, {test::make_layer({{"a", 'f', "1"}}), test::make_layer({{"b", 'f', "2"}})});
+  auto state = dir.path() / "c,1";  // a comma would end the upperdir option
+  runtime::OverlayRootfs root(dirs, state, dir.path() / "rootfs");
+  EXPECT_EQ(fs::read_file(root.target() / "a"), "1");
+  EXPECT_EQ(fs::read_file(root.target() / "b"), "2");
+  EXPECT_TRUE(std::filesystem::is_symlink(state / "l" / "0"));
+}
+
+TEST(Rootfs, FewLayersMountByWholePathsWithoutLinks) {
+  test::TempDir dir;
+  image::Store store(dir.path() / "images");
+  auto dirs = store_layers(store, {test::make_layer({{"a", 'f', "1"}})});
+  runtime::OverlayRootfs root(dirs, dir.path() / "c", dir.path() / "rootfs");
+  EXPECT_EQ(fs::read_file(root.target() / "a"), "1");
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "c" / "l"));
+}
