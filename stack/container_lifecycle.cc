@@ -26,7 +26,11 @@ namespace {
 
 namespace stdfs = std::filesystem;
 
-stdfs::path overlay_dir(const std::string& id) { return paths::state_root() / "stack" / "overlay" / id; }
+stdfs::path overlay_dir(const std::string& id) {
+  return stdfs::absolute(paths::state_root() / "stack" / "overlay" / id);
+}
+
+std::string netns_name(const std::string& id) { return "berth-" + id.substr(0, 12); }
 
 std::string image_reference(const compose::Project& p, const compose::Service& s) {
   return s.image.empty() ? p.name + "-" + s.name : s.image;
@@ -52,33 +56,35 @@ std::string netns_of_container(const std::string& project, const std::string& mo
                          : "check the container name with `berth ps`");
 }
 
-ContainerNetworking setup_networking(const ContainerRequest& req, ContainerResources& res,
-                                     const std::string& id) {
+// How a container is networked, decided before anything is made.
+struct NetworkingPlan {
+  ContainerNetworking net;                     // mode and, for a join, the namespace to join
+  std::string own_netns;                       // the namespace file to make, "" when none
+  std::vector<network::AttachSpec> attachments;  // onto its networks, first network first
+};
+
+NetworkingPlan plan_networking(const ContainerRequest& req, const std::string& id) {
   const compose::Service& s = *req.service;
-  ContainerNetworking net;
+  NetworkingPlan plan;
   const std::string& mode = s.network_mode;
   if (mode == "host") {
-    net.network.mode = runtime::NetworkSpec::Mode::host;
-    return net;
+    plan.net.network.mode = runtime::NetworkSpec::Mode::host;
+    return plan;
   }
-  if (mode == "none") return net;  // loopback only
+  if (mode == "none") return plan;  // loopback only
+  plan.net.network.mode = runtime::NetworkSpec::Mode::join;
   if (mode.rfind("service:", 0) == 0 || mode.rfind("container:", 0) == 0) {
-    net.network.mode = runtime::NetworkSpec::Mode::join;
-    net.network.netns_path = netns_of_container(req.project->name, mode);
-    return net;
+    plan.net.network.netns_path = netns_of_container(req.project->name, mode);
+    return plan;
   }
-  network::netlink::Netns ns = network::netlink::Netns::create("berth-" + id.substr(0, 12));
-  res.netns = ns.path().string();
-  save_resources(res);
-  ns.release();  // owned by the resources record from here on
-  net.network.mode = runtime::NetworkSpec::Mode::join;
-  net.network.netns_path = res.netns;
+  plan.own_netns = network::netlink::Netns::path_for(netns_name(id)).string();
+  plan.net.network.netns_path = plan.own_netns;
   std::vector<std::string> keys = ordered_networks(s);
   for (size_t i = 0; i < keys.size(); ++i) {
     const auto& opts = s.networks.at(keys[i]);
     network::AttachSpec a;
     a.container = id;
-    a.netns = res.netns;
+    a.netns = plan.own_netns;
     a.network = network_full_name(*req.project, keys[i]);
     a.ifname = "eth" + std::to_string(i);
     a.default_route = i == 0;
@@ -94,11 +100,21 @@ ContainerNetworking setup_networking(const ContainerRequest& req, ContainerResou
     if (!req.one_off && !s.hostname.empty()) a.names.push_back(s.hostname);
     // A one-off publishes what `berth run` left in its copy of the service (--service-ports, -p).
     if (i == 0) a.ports = port_specs(s);
-    res.networks.push_back(a.network);
-    save_resources(res);
+    plan.attachments.push_back(std::move(a));
+  }
+  return plan;
+}
+
+// Makes the namespace and joins the networks of a plan, whose resources are on record already.
+ContainerNetworking setup_networking(const NetworkingPlan& plan, const std::string& id) {
+  ContainerNetworking net = plan.net;
+  if (plan.own_netns.empty()) return net;
+  network::netlink::Netns ns = network::netlink::Netns::create(netns_name(id));
+  ns.release();  // owned by the resources record from here on
+  for (const auto& a : plan.attachments) {
     network::AttachResult r = network::attach(a);
     if (r.ipv4) net.addresses.push_back(r.ipv4->str());
-    if (i == 0 && r.gateway4) net.nameservers.push_back(r.gateway4->str());
+    if (&a == &plan.attachments.front() && r.gateway4) net.nameservers.push_back(r.gateway4->str());
   }
   return net;
 }
@@ -162,17 +178,23 @@ std::string create_service_container(const ContainerRequest& req) {
   res.id = runtime::new_container_id();
   res.name = req.name;
   res.project = req.project->name;
+  NetworkingPlan networking = plan_networking(req, res.id);
+  volumes::FileObjectRequest freq = file_object_request(req, res.id);
+  // Everything the container will hold goes on record once, before any of it is taken: a berth
+  // killed at any point leaves a list that the repair releases (releasing what was never taken
+  // does nothing). One write, not one per resource: each is a new inode on the state disk.
+  stdfs::path dir = overlay_dir(res.id);
+  res.rootfs = (dir / "merged").string();
+  res.netns = networking.own_netns;
+  for (const auto& a : networking.attachments) res.networks.push_back(a.network);
+  res.file_objects = !freq.objects.empty();
   save_resources(res);
   try {
     store.pin(res.id, img.manifest_digest);  // `image rm` keeps the layers under this container
-    stdfs::path dir = overlay_dir(res.id);
-    stdfs::create_directories(dir);
     runtime::OverlayRootfs rootfs(img.layer_dirs, dir, dir / "merged");
-    res.rootfs = rootfs.target().string();
-    save_resources(res);
     rootfs.release();
 
-    ContainerNetworking net = setup_networking(req, res, res.id);
+    ContainerNetworking net = setup_networking(networking, res.id);
     std::vector<runtime::Mount> mounts;
     if (!req.service->volumes.empty()) {
       for (const auto& [target, name] : volumes::VolumeStore().anonymous_volumes_of(req.name))
@@ -190,12 +212,8 @@ std::string create_service_container(const ContainerRequest& req) {
       for (auto& h : prepared.driver_mounts) h.release();
       mounts = std::move(prepared.mounts);
     }
-    volumes::FileObjectRequest freq = file_object_request(req, res.id);
-    if (!freq.objects.empty()) {
-      res.file_objects = true;
-      save_resources(res);
+    if (res.file_objects)
       for (auto& m : volumes::materialise_file_objects(freq)) mounts.push_back(std::move(m));
-    }
     ContainerIdentity who{res.id, req.name, req.number, req.one_off};
     runtime::ContainerSpec spec =
         container_spec(*req.project, s, who, img.config, img.config_digest, res.rootfs, net, std::move(mounts));
