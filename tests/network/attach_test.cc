@@ -63,6 +63,11 @@ TEST_F(Attach, StaticAddressMacAndSecondInterface) {
   auto inner = netlink::Socket::in_netns(ns.path());
   EXPECT_TRUE(netlink::link_exists(inner, "eth1"));
   EXPECT_TRUE(n2.subnet_v4()->subnet.contains(*r2.ipv4));
+  // Without a MAC given, berth chooses one: the interface has it, and so has the record.
+  EXPECT_EQ(netlink::link_mac(inner, "eth0"), "02:42:0a:0a:0a:0a");
+  EXPECT_EQ(netlink::link_mac(inner, "eth1"), r2.mac);
+  EXPECT_EQ(find_network(n2.spec.name)->attachments.at("m").mac, r2.mac);
+  EXPECT_EQ(find_network(n1.spec.name)->attachments.at("m").mac, "02:42:0a:0a:0a:0a");
 
   // The same static address again is refused, and nothing is made for the refused one.
   auto other = netlink::Netns::create(name("o"));
