@@ -4,6 +4,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "cli/human_duration.h"
 #include "cli/project_options.h"
 #include "cli/stack_command.h"
 #include "cli/table.h"
@@ -31,11 +32,7 @@ std::time_t parse_time(const std::string& rfc3339) {
 std::string ago(const std::string& when) {
   std::time_t t = parse_time(when);
   if (!t) return "";
-  long s = static_cast<long>(std::time(nullptr) - t);
-  if (s < 60) return std::to_string(std::max(1L, s)) + " second" + (s == 1 ? "" : "s");
-  if (s < 3600) return std::to_string(s / 60) + " minute" + (s / 60 == 1 ? "" : "s");
-  if (s < 86400) return std::to_string(s / 3600) + " hour" + (s / 3600 == 1 ? "" : "s");
-  return std::to_string(s / 86400) + " day" + (s / 86400 == 1 ? "" : "s");
+  return human_duration(static_cast<long>(std::time(nullptr) - t));
 }
 
 std::string status_text(const runtime::ContainerRecord& r) {
