@@ -11,12 +11,15 @@ cmake --build "$build" --target berth berth-supervisor >/dev/null
 work=$(mktemp -d /tmp/berth-bench-XXXXXX)
 export BERTH_ROOT=$work/state BERTH_RUN_ROOT=$work/run
 berth=$build/berth
+source bench/run_root.sh
 cleanup() {
   for d in "$work"/stack-*; do [ -f "$d/compose.yaml" ] && "$berth" -f "$d/compose.yaml" down -t 0 >/dev/null 2>&1 || true; done
   for id in $(runc --root "$work/runc-bare" list -q 2>/dev/null); do runc --root "$work/runc-bare" delete -f "$id" >/dev/null 2>&1 || true; done
+  bench_run_root_done "$BERTH_RUN_ROOT"
   rm -rf "$work"
 }
 trap cleanup EXIT
+bench_run_root "$BERTH_RUN_ROOT"
 scripts/make-busybox-rootfs.sh "$work/rootfs" >/dev/null
 "$berth" image import "$work/rootfs" busybox:latest --change 'CMD ["sh"]' >/dev/null
 

@@ -9,11 +9,14 @@ n=${2:-10}
 berth=$PWD/$build/berth
 work=$(mktemp -d /tmp/berth-bench-XXXXXX)
 export BERTH_ROOT=$work/state BERTH_RUN_ROOT=$work/run
+source bench/run_root.sh
 cleanup() {
   "$berth" -f "$work/compose.yaml" -p bench --progress quiet down -v -t 0 >/dev/null 2>&1 || true
+  bench_run_root_done "$BERTH_RUN_ROOT"
   rm -rf "$work"
 }
 trap cleanup EXIT
+bench_run_root "$BERTH_RUN_ROOT"
 scripts/make-busybox-rootfs.sh "$work/rootfs"
 "$berth" image import "$work/rootfs" busybox --change 'CMD ["sh"]' >/dev/null
 {
