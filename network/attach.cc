@@ -77,11 +77,12 @@ namespace {
 AttachResult reserve(const AttachSpec& spec, NetworkRecord& r) {
   Store store;
   r = store.get(spec.network);
+  std::vector<NetworkRecord> records = store.all();  // read once: the ports in use, then DNS
   if (r.attachments.count(spec.container))
     throw Error("container " + spec.container + " is already on network " + spec.network,
                 "detach it first");
   AttachResult res;
-  res.ports = resolve_ports(spec.ports, all_published(store.all()));
+  res.ports = resolve_ports(spec.ports, all_published(records));
   if (!res.ports.empty() && r.spec.internal)
     throw Error("cannot publish ports of container " + spec.container + " on internal network " +
                     spec.network,
@@ -129,9 +130,10 @@ AttachResult reserve(const AttachSpec& spec, NetworkRecord& r) {
   a.mac = res.mac = spec.mac.empty() ? container_mac(spec.container, spec.network) : canonical_mac(spec.mac);
   r.attachments[spec.container] = a;
   store.save(r);
+  for (auto& n : records)
+    if (n.spec.name == r.spec.name) n = r;
   // Its names go into DNS now: the responder answers only for running containers, and this one
   // does not run before its interfaces are made.
-  auto records = store.all();
   dns::publish_table(records);
   proxy::publish_routes(records);
   return res;
@@ -203,8 +205,9 @@ void detach(const std::string& container, const std::string& network, bool remov
       if (render_firewall(r) != render_firewall(before)) apply_firewall(r);
       forget_port_flows(gone);  // after the rules: no new packet can make the flow again
       store.save(r);
-      dns::publish_table(store.all());
-      proxy::publish_routes(store.all());
+      auto records = store.all();
+      dns::publish_table(records);
+      proxy::publish_routes(records);
     }
     if (remove_if_unused && r.attachments.empty()) remove_network_locked(store, r);
   }
