@@ -92,11 +92,34 @@ PY
   "$berth" -f "$probe/compose.yaml" --progress quiet down >/dev/null
 }
 
+# The third floor: runc running the very bundles berth writes for a flat stack (`berth create`,
+# then `runc run -d` of each bundle, all at once, under a runc root of its own): what berth asks
+# of runc (its mounts, capabilities, init, cgroup, seccomp) without berth itself.
+berth_bundles() {
+  local n=$1 file times=() start ids
+  file=$(blueprint "$n" flat)
+  "$berth" -f "$file" --progress quiet create
+  ids=$(ls "$BERTH_RUN_ROOT/containers")
+  for r in $(seq "$repeats"); do
+    start=$(now_ms)
+    for id in $ids; do
+      runc --root "$work/runc-bare" run -d --bundle "$BERTH_RUN_ROOT/containers/$id" "o-$id" </dev/null >/dev/null 2>&1 &
+    done
+    wait
+    times+=($(( $(now_ms) - start )))
+    for id in $ids; do runc --root "$work/runc-bare" delete -f "o-$id" >/dev/null 2>&1; done
+  done
+  "$berth" -f "$file" --progress quiet down -t 0
+  printf "runc run -d of berth's bundles, %2d at once: %5d ms\n" "$n" "$(printf '%s\n' "${times[@]}" | median)"
+}
+
 echo "== floor"
 for n in 1 10 30; do bare "$n"; done
 with_seccomp
 echo "-- with berth's seccomp profile"
 for n in 1 10 30; do bare "$n"; done
+echo "-- berth's own bundles"
+for n in 1 10 30; do berth_bundles "$n"; done
 echo "== berth"
 for n in 1 10 30; do measure_stack "$n" flat; done
 for n in 10 30; do measure_stack "$n" chain; done
