@@ -57,17 +57,25 @@ measure_stack() {
     "$(printf '%s\n' "${ups[@]}" | median)" "$(printf '%s\n' "${downs[@]}" | median)"
 }
 
+# Waits for the runc runs given by pid; a floor with a failed run would be a false figure.
+all_ran() {
+  local failed=0 pid
+  for pid in "$@"; do wait "$pid" || failed=$((failed + 1)); done
+  if [ "$failed" -gt 0 ]; then echo "$failed of $# runc runs failed: the floor is not measured" >&2; exit 1; fi
+}
+
 # The floor: runc's default config, the same rootfs, all containers started at once.
 mkdir -p "$work/bare"
 (cd "$work/bare" && runc spec)
 sed -i -e "s|\"path\": \"rootfs\"|\"path\": \"$work/rootfs\"|" -e 's|"terminal": true|"terminal": false|' \
   -e 's|"sh"|"sleep", "100000"|' "$work/bare/config.json"
 bare() {
-  local n=$1 times=() start
+  local n=$1 times=() start pids
   for r in $(seq "$repeats"); do
     start=$(now_ms)
-    for i in $(seq "$n"); do runc --root "$work/runc-bare" run -d --bundle "$work/bare" "b-$r-$i" </dev/null >/dev/null 2>&1 & done
-    wait
+    pids=()
+    for i in $(seq "$n"); do runc --root "$work/runc-bare" run -d --bundle "$work/bare" "b-$r-$i" </dev/null >/dev/null 2>&1 & pids+=($!); done
+    all_ran "${pids[@]}"
     times+=($(( $(now_ms) - start )))
     for i in $(seq "$n"); do runc --root "$work/runc-bare" delete -f "b-$r-$i" >/dev/null 2>&1; done
   done
@@ -96,16 +104,18 @@ PY
 # then `runc run -d` of each bundle, all at once, under a runc root of its own): what berth asks
 # of runc (its mounts, capabilities, init, cgroup, seccomp) without berth itself.
 berth_bundles() {
-  local n=$1 file times=() start ids
+  local n=$1 file times=() start ids pids
   file=$(blueprint "$n" flat)
   "$berth" -f "$file" --progress quiet create
   ids=$(ls "$BERTH_RUN_ROOT/containers")
   for r in $(seq "$repeats"); do
     start=$(now_ms)
+    pids=()
     for id in $ids; do
       runc --root "$work/runc-bare" run -d --bundle "$BERTH_RUN_ROOT/containers/$id" "o-$id" </dev/null >/dev/null 2>&1 &
+      pids+=($!)
     done
-    wait
+    all_ran "${pids[@]}"
     times+=($(( $(now_ms) - start )))
     for id in $ids; do runc --root "$work/runc-bare" delete -f "o-$id" >/dev/null 2>&1; done
   done

@@ -9,13 +9,13 @@ std::string human_duration(long seconds) {
   long minutes = seconds / 60;
   if (minutes == 1) return "About a minute";
   if (minutes < 60) return n(minutes, "minute");
-  long hours = minutes / 60;
+  long hours = (seconds + 1800) / 3600;  // rounded to the nearest hour, as docker does
   if (hours == 1) return "About an hour";
   if (hours < 48) return n(hours, "hour");
   if (hours < 24 * 7 * 2) return n(hours / 24, "day");
   if (hours < 24 * 30 * 2) return n(hours / 24 / 7, "week");
   if (hours < 24 * 365 * 2) return n(hours / 24 / 30, "month");
-  return n(hours / 24 / 365, "year");
+  return n(seconds / 3600 / 24 / 365, "year");  // years from the whole hours, as docker does
 }
 
 }  // namespace berth::cli

@@ -134,8 +134,21 @@ AttachResult reserve(const AttachSpec& spec, NetworkRecord& r) {
     if (n.spec.name == r.spec.name) n = r;
   // Its names go into DNS now: the responder answers only for running containers, and this one
   // does not run before its interfaces are made.
-  dns::publish_table(records);
-  proxy::publish_routes(records);
+  try {
+    dns::publish_table(records);
+    proxy::publish_routes(records);
+  } catch (...) {
+    // Nothing is made yet: give the addresses and ports back, as if it had never come.
+    r.attachments.erase(spec.container);
+    for (auto& s : r.subnets) release(s, spec.container);
+    store.save(r);
+    try {
+      dns::publish_table(store.all());  // it may have gone out before the failure
+    } catch (...) {
+      // the first error is the one to report
+    }
+    throw;
+  }
   return res;
 }
 

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <string_view>
 
 #include "util/error.h"
@@ -27,6 +29,18 @@ bool helper_running(const std::filesystem::path& lock) {
   return !free;
 }
 
+namespace {
+// The helpers this process gave up on (by lock path); `add` records one. Returns whether `lock`
+// is among them.
+bool given_up(const std::filesystem::path& lock, bool add) {
+  static std::mutex mutex;
+  static std::set<std::filesystem::path> locks;
+  std::lock_guard<std::mutex> hold(mutex);
+  if (add) locks.insert(lock);
+  return locks.count(lock) > 0;
+}
+}  // namespace
+
 void start_helper(const std::vector<std::string>& command, const std::filesystem::path& lock,
                   const char* ready_env, const std::string& what) {
   if (command.empty() || helper_running(lock)) return;
@@ -36,6 +50,8 @@ void start_helper(const std::vector<std::string>& command, const std::filesystem
   launch_path += ".launch";
   FileLock launching(launch_path);
   if (helper_running(lock)) return;  // started while this one waited
+  // One that hung once is not waited for again by every attach of this command in turn.
+  if (given_up(lock, false)) return;
   std::vector<std::string> args = command;
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -77,7 +93,10 @@ void start_helper(const std::vector<std::string>& command, const std::filesystem
   ::waitpid(child, &status, 0);
   // One byte when it serves; end of file when it exited (or another one serves).
   pollfd p{ready[0], POLLIN, 0};
-  if (::poll(&p, 1, 2000) != 1) log::warn(what + " did not report ready within 2 s");
+  if (::poll(&p, 1, 2000) != 1) {
+    log::warn(what + " did not report ready within 2 s");
+    given_up(lock, true);
+  }
   ::close(ready[0]);
 }
 

@@ -15,7 +15,9 @@ bool helper_running(const std::filesystem::path& lock);
 // Starts `argv` detached (setsid, double fork, stdio on /dev/null) unless a process holds
 // `lock`, and waits up to two seconds for it to report ready: it gets a pipe's write end as fd 3,
 // named in the environment variable `ready_env`, and writes a byte there once it serves (or
-// closes it when another one serves). `what` names it in messages.
+// closes it when another one serves). `what` names it in messages. One caller at a time starts
+// it (the others wait, then find it running); one that did not report ready is not started
+// again by this process.
 void start_helper(const std::vector<std::string>& argv, const std::filesystem::path& lock,
                   const char* ready_env, const std::string& what);
 

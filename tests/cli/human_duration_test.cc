@@ -14,6 +14,9 @@ TEST(HumanDuration, SaysWhatDockerSays) {
   EXPECT_EQ(human_duration(120), "2 minutes");
   EXPECT_EQ(human_duration(3600), "About an hour");
   EXPECT_EQ(human_duration(2 * 3600), "2 hours");
+  EXPECT_EQ(human_duration(5399), "About an hour");
+  EXPECT_EQ(human_duration(5400), "2 hours");  // hours round to the nearest
+  EXPECT_EQ(human_duration(171000), "2 days");  // 47.5 hours
   EXPECT_EQ(human_duration(47 * 3600), "47 hours");
   EXPECT_EQ(human_duration(48 * 3600), "2 days");
   EXPECT_EQ(human_duration(14 * 86400), "2 weeks");

@@ -4,6 +4,8 @@
 
 #include "network/store.h"
 #include "tests/network/netns_helpers.h"
+#include "util/fs.h"
+#include "util/paths.h"
 
 using namespace berth::network;
 using berth::test::nft_table_exists;
@@ -180,4 +182,23 @@ TEST_F(Attach, Ipv6BetweenNamespacesAndTheHost) {
   // The host reaches the container over the bridge's IPv6 address too.
   EXPECT_EQ(tcp_fetch({}, rb.ipv6->str(), 8600), "over v6");
   EXPECT_EQ(find_network(net.spec.name)->attachments.at("a").ipv6, ra.ipv6->str());
+}
+
+TEST_F(Attach, AFailureToPublishGivesTheAddressBack) {
+  auto net = create_network(spec("pf"));
+  auto ns = netlink::Netns::create(name("pf"));
+  // The port routes cannot be written: a file stands where their directory should be.
+  auto ports_dir = berth::paths::run_root() / "ports";
+  std::filesystem::remove_all(ports_dir);
+  std::filesystem::create_directories(ports_dir.parent_path());
+  berth::fs::write_file_atomic(ports_dir, "in the way", 0644, false);
+  EXPECT_THROW(attach("pf", ns, net.spec.name, {"pfname"}), berth::Error);
+  auto rec = *find_network(net.spec.name);
+  EXPECT_FALSE(rec.attachments.count("pf"));
+  EXPECT_TRUE(rec.subnet_v4()->allocated.empty());
+  EXPECT_FALSE(netlink::link_exists(netlink::Socket::in_netns(ns.path()), "eth0"));
+  std::filesystem::remove(ports_dir);
+  // Once the way is clear, the same container attaches.
+  auto r = attach("pf", ns, net.spec.name, {"pfname"});
+  EXPECT_TRUE(r.ipv4);
 }
