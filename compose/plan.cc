@@ -235,6 +235,13 @@ class Planner {
     }
     size_t create = add(ActionKind::create_container, name, s.name, number, "", why, create_after);
     if (opt_.no_start) return;
+    // Made early only when the start waits for a dependency; else `runc run` does both at once.
+    plan_.actions[create].prepare =
+        !shares_with_a_service(s) && std::any_of(after.begin(), after.end(), [&](size_t i) {
+          ActionKind k = plan_.actions[i].kind;
+          return k == ActionKind::wait_started || k == ActionKind::wait_healthy ||
+                 k == ActionKind::wait_completed;
+        });
     std::vector<size_t> start_after = after;
     start_after.push_back(create);
     size_t start = add(ActionKind::start_container, name, s.name, number, "", why, start_after);

@@ -82,6 +82,9 @@ struct Action {
   // A wait on a `required: false` dependency: its failure is a warning, and what waits for it
   // goes on.
   bool optional = false;
+  // A create_container whose start waits for dependencies: the runtime makes the container now
+  // and its start is then only a `runc start` (a chain of depends_on costs that per link).
+  bool prepare = false;
 };
 
 struct Plan {

@@ -185,8 +185,11 @@ class Run {
       case ActionKind::create_container: {
         ContainerRequest req{&project_, &project_.services.at(a.service), a.number, false, a.target};
         std::string id = create_service_container(req);
-        std::lock_guard lock(mutex_);
-        created_[a.target] = id;
+        {
+          std::lock_guard lock(mutex_);
+          created_[a.target] = id;
+        }
+        if (a.prepare) runtime::prepare_container(id);
         return;
       }
       case ActionKind::start_container:

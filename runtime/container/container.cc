@@ -245,7 +245,8 @@ bool supervisor_alive(const std::string& id) { return connect_supervisor(id).val
 namespace {
 
 // Starts the supervisor; `attach` (may be invalid) becomes a client attached from the start.
-void start_supervised(const std::string& id, Fd attach) {
+// hold: the supervisor makes the container and waits for a "start" request.
+void start_supervised(const std::string& id, Fd attach, bool hold) {
   check_id(id);
   ContainerRecord record = require_record(id);
   if (supervisor_alive(id)) throw Error("container " + record.name + " is already running");
@@ -265,7 +266,9 @@ void start_supervised(const std::string& id, Fd attach) {
   // here exits at once, and the supervisor proper is an orphan (adopted by init, or by the
   // nearest subreaper) that outlives this berth command and its terminal.
   SpawnOptions options;
-  options.argv = {binary, run_dir.string(), "3"};
+  options.argv = {binary};
+  if (hold) options.argv.push_back("--hold");
+  options.argv.insert(options.argv.end(), {run_dir.string(), "3"});
   options.pass_fds = {ready.write.get()};
   if (attach.valid()) {
     options.argv.push_back("4");
@@ -295,16 +298,34 @@ void start_supervised(const std::string& id, Fd attach) {
               "see " + log_path);
 }
 
+// A prepared container: its supervisor waits with the container made. false when there is none.
+bool start_prepared(const std::string& id) {
+  ContainerRecord record = require_record(id);
+  if (record.status != "created") return false;
+  Fd fd = connect_supervisor(id);
+  if (!fd.valid()) return false;
+  auto reply = ask(fd, "start");
+  if (!reply) throw Error("the supervisor of container " + record.name + " ended before starting it");
+  if (reply->rfind("error ", 0) == 0)
+    throw Error("cannot start container " + record.name + ": " + reply->substr(6));
+  return true;
+}
+
 }  // namespace
 
-void start_container(const std::string& id) { start_supervised(id, Fd()); }
+void start_container(const std::string& id) {
+  check_id(id);
+  if (!start_prepared(id)) start_supervised(id, Fd(), false);
+}
+
+void prepare_container(const std::string& id) { start_supervised(id, Fd(), true); }
 
 Fd start_container_attached(const std::string& id) {
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
     throw Error(std::string("socketpair: ") + std::strerror(errno));
   Fd ours(pair[0]);
-  start_supervised(id, Fd(pair[1]));
+  start_supervised(id, Fd(pair[1]), false);
   return ours;
 }
 
@@ -351,7 +372,7 @@ void remove_container(const std::string& id, bool force) {
   check_id(id);
   ContainerRecord record = require_record(id);
   if (supervisor_alive(id)) {
-    if (!force)
+    if (!force && record.status != "created")  // a prepared container has never run
       throw Error("container " + record.name + " is running",
                   "stop it first, or remove it with force (berth rm -f)");
     stop_container(id, "SIGKILL", Duration::zero());

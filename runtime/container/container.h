@@ -2,7 +2,8 @@
 // disk and the container's supervisor, so any berth process can act on any container.
 //
 //   create_container  bundle + record ("created"); nothing runs
-//   start_container   starts the supervisor, which creates and starts it under runc
+//   prepare_container starts the supervisor, which makes it under runc; it waits to be started
+//   start_container   starts it: through the waiting supervisor, or a new one (create + start)
 //   stop_container    stop signal, grace period, SIGKILL; returns the exit code
 //   remove_container  runc state, bundle, record and log gone
 #pragma once
@@ -23,8 +24,14 @@ namespace berth::runtime {
 std::vector<std::string> create_container(const ContainerSpec& spec);
 
 // Starts the container's supervisor and returns once the container runs. Throws berth::Error
-// with runc's explanation when it cannot start; the container stays "created".
+// with runc's explanation when it cannot start; the container stays "created". A prepared
+// container is started by its supervisor: a `runc start`, the rest was done.
 void start_container(const std::string& id);
+
+// Starts the supervisor and makes the container under runc (namespaces, mounts, seccomp: the
+// costly part), leaving its command waiting for start_container. Still "created" meanwhile;
+// stop_container ends it without its command having run.
+void prepare_container(const std::string& id);
 
 // Starts it as start_container does, with a client attached from its first byte of output: the
 // returned stream speaks attach_protocol.h (see attach.h for the client side).

@@ -55,10 +55,13 @@ class Supervisor : private AttachSink {
 
   // Reports on ready_fd, closes it and sets it to -1. `attach` (may be invalid) is a client
   // attached from the start.
-  int run(int& ready_fd, Fd attach);
+  // hold: make the container (runc create) and start it only when a "start" request comes.
+  int run(int& ready_fd, Fd attach, bool hold);
 
  private:
-  void start_container();
+  void start_container(bool hold = false);
+  void mark_running();
+  void start_held();
   void on_signals();
   void reap();
   void maybe_finish_run();
@@ -111,6 +114,7 @@ class Supervisor : private AttachSink {
   std::optional<WindowSize> window_;
 
   pid_t container_pid_ = 0;
+  bool held_ = false;  // made, not started: runc's init waits for `runc start`
   std::optional<int> exit_status_;
   bool stopping_ = false;
   bool done_ = false;
@@ -125,7 +129,7 @@ class Supervisor : private AttachSink {
   std::string probe_started_;
 };
 
-void Supervisor::start_container() {
+void Supervisor::start_container(bool hold) {
   std::string pid_file = run_dir_ + "/pid";
   ::unlink(pid_file.c_str());
   exit_status_.reset();
@@ -148,7 +152,8 @@ void Supervisor::start_container() {
   }
   // runc's own complaints arrive on the stderr we give it: with a tty that is this pipe too.
   if (config_.tty) options.stderr_fd = err.write.get();
-  options.argv = runc_.run_detached_argv(config_.id, run_dir_, pid_file, console_path);
+  options.argv = hold ? runc_.create_argv(config_.id, run_dir_, pid_file, console_path)
+                      : runc_.run_detached_argv(config_.id, run_dir_, pid_file, console_path);
   pid_t runc = spawn_process(options);
   out.write.reset();
   err.write.reset();
@@ -184,17 +189,33 @@ void Supervisor::start_container() {
   input_.clear();
   input_ended_ = false;
   container_pid_ = std::atoi(fs::read_file(pid_file).c_str());
+  record_.pid = container_pid_;
+  record_.error.clear();
+  held_ = hold;
+  if (hold) {
+    save();  // still "created": its process waits for the start
+    return;
+  }
+  mark_running();
+}
+
+void Supervisor::mark_running() {
   started_at_ = Clock::now();
   record_.status = "running";
-  record_.pid = container_pid_;
   record_.started = now_rfc3339();
-  record_.error.clear();
   if (config_.healthcheck.enabled()) {
     record_.health.status = "starting";
     record_.health.failing_streak = 0;
     arm(probe_timer_, next_probe_delay(record_.health, config_.healthcheck, in_start_period()));
   }
   save();
+}
+
+void Supervisor::start_held() {
+  if (!held_ || container_pid_ == 0) throw Error("the container is not waiting to be started");
+  runc_.start(config_.id);
+  held_ = false;
+  mark_running();
 }
 
 void Supervisor::on_signals() {
@@ -243,6 +264,16 @@ void Supervisor::finish_run() {
     std::fprintf(stderr, "supervisor: %s\n", e.what());
   }
   record_.pid = 0;
+  if (held_) {
+    // Stopped (or killed) before it was started: as docker has it, it was never run.
+    held_ = false;
+    record_.status = "created";
+    record_.supervisor_pid = 0;
+    save();
+    attach_.end_run(code);
+    done_ = true;
+    return;
+  }
   record_.exit_code = code;
   record_.finished = now_rfc3339();
   if (!stopping_ &&
@@ -435,6 +466,8 @@ void Supervisor::handle(Client& client, const std::string& line) {
     Duration grace = words.size() > 2 ? Duration(std::atoll(words[2].c_str()))
                                       : config_.stop_grace_period;
     request_stop(signal, grace);
+  } else if (verb == "start") {
+    reply_result([&] { start_held(); });
   } else if (verb == "kill" && words.size() > 1) {
     reply_result([&] {
       if (container_pid_ == 0) throw Error("the container is not running");
@@ -536,7 +569,7 @@ void Supervisor::dispatch(const std::vector<pollfd>& fds, const std::vector<Sour
   attach_.on_poll(fds.data() + first_attach, *this);
 }
 
-int Supervisor::run(int& ready_fd, Fd attach) {
+int Supervisor::run(int& ready_fd, Fd attach, bool hold) {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   ::signal(SIGPIPE, SIG_IGN);
   sigset_t mask;
@@ -559,7 +592,7 @@ int Supervisor::run(int& ready_fd, Fd attach) {
     listener_ = listen_unix(socket_path_via(run_dir_fd_, kSupervisorSocket));
     attach_.listen(socket_path_via(run_dir_fd_, kAttachSocket));
     if (attach.valid()) attach_.adopt(std::move(attach));
-    start_container();
+    start_container(hold);
   } catch (const Error& e) {
     record_.error = e.message();
     record_.supervisor_pid = 0;
@@ -624,7 +657,7 @@ int Supervisor::run(int& ready_fd, Fd attach) {
 
 }  // namespace
 
-int run_supervisor(const std::string& run_dir, int ready_fd, int attach_fd) {
+int run_supervisor(const std::string& run_dir, int ready_fd, int attach_fd, bool hold) {
   Fd attach(attach_fd);
   try {
     SupervisorConfig config =
@@ -633,7 +666,7 @@ int run_supervisor(const std::string& run_dir, int ready_fd, int attach_fd) {
     ::setenv("BERTH_ROOT", config.state_root.c_str(), 1);
     ::setenv("BERTH_RUN_ROOT", config.run_root.c_str(), 1);
     Supervisor supervisor(std::move(config), run_dir);
-    return supervisor.run(ready_fd, std::move(attach));
+    return supervisor.run(ready_fd, std::move(attach), hold);
   } catch (const std::exception& e) {
     if (ready_fd >= 0) write_all(ready_fd, std::string("error ") + e.what() + "\n");
     std::fprintf(stderr, "supervisor: %s\n", e.what());

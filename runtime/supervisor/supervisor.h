@@ -8,6 +8,7 @@
 //   wait                      -> "exited <code>" likewise
 //   kill <signal>             -> "ok" or "error <message>"
 //   pause | resume            -> "ok" or "error <message>"
+//   start                     -> "ok" or "error <message>", for a container made with hold
 // Attached clients (input, output, terminal size) use attach.sock; see attach_protocol.h.
 #pragma once
 
@@ -18,7 +19,11 @@ namespace berth::runtime {
 // Runs the supervisor of the container whose bundle is `run_dir` (supervise.json inside). Reports
 // "ok <pid>" or "error <message>" on ready_fd once the first start succeeded or failed. Returns
 // the process exit code. attach_fd (-1: none) is a client attached before the start (berth run).
-int run_supervisor(const std::string& run_dir, int ready_fd, int attach_fd = -1);
+// With hold, the container is only made (runc create; its command waits) and "ok" reported; it
+// starts on a "start" request. `up` makes the dependents of a chain early this way, so that each
+// link costs a `runc start` rather than a whole `runc run`. Stopped before its start, it stays
+// "created", as in docker.
+int run_supervisor(const std::string& run_dir, int ready_fd, int attach_fd = -1, bool hold = false);
 
 inline constexpr const char* kSupervisorSocket = "supervisor.sock";
 

@@ -64,6 +64,19 @@ TEST(PlanUp, FreshProjectCreatesEverythingAtOnceAndStartsInOrder) {
   EXPECT_EQ(count(plan, ActionKind::start_container), 2);
 }
 
+TEST(PlanUp, AContainerWhoseStartWaitsIsMadeAhead) {
+  Project p = two_services();
+  Plan plan = plan_up(p, {}, {});
+  const Action* create_web = find(plan, ActionKind::create_container, "demo-web-1");
+  const Action* create_db = find(plan, ActionKind::create_container, "demo-db-1");
+  ASSERT_TRUE(create_web && create_db);
+  EXPECT_TRUE(create_web->prepare) << "web's start waits for db: made ahead, then a runc start";
+  EXPECT_FALSE(create_db->prepare) << "db starts at once: one runc run does both";
+  // Joining another's namespaces, it is made after its dependency anyway.
+  p.services["web"].network_mode = "service:db";
+  EXPECT_FALSE(find(plan_up(p, {}, {}), ActionKind::create_container, "demo-web-1")->prepare);
+}
+
 TEST(PlanUp, ContainerJoiningAnotherServiceIsCreatedAfterIt) {
   Project p = two_services();
   p.services["web"].network_mode = "service:db";

@@ -47,6 +47,12 @@ void expect_nothing_left(const ComposeProject& p) {
   for (const auto& e : stdfs::directory_iterator(p.dir() / "state" / "stack", ec))
     if (e.path().extension() == ".json") ADD_FAILURE() << "resources left: " << e.path();
   for (const auto& e : stdfs::directory_iterator(p.dir() / "run" / "netns", ec)) ADD_FAILURE() << "netns left: " << e.path();
+  // Supervisors name their container's run directory on their command line.
+  for (const auto& e : stdfs::directory_iterator("/proc", ec)) {
+    std::ifstream in(e.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.find(p.dir().string()) != std::string::npos) ADD_FAILURE() << "process left: " << e.path();
+  }
 }
 
 // A blueprint of `n` services s1..sn that sleep.
@@ -238,6 +244,48 @@ services:
   Result strict = p({"up", "-d", "--force-recreate"});
   EXPECT_NE(strict.exit_code, 0) << strict.err;
   EXPECT_NE(strict.err.find("dependency setup is not completed"), std::string::npos) << strict.err;
+  ASSERT_EQ(p({"down", "-t", "0"}).exit_code, 0);
+  expect_nothing_left(p);
+}
+
+// A dependent waiting for its dependency is made ahead (runc create) and started with a
+// `runc start` once the dependency is ready. When the dependency fails, it stays "created" without
+// its command having run, and a later `up` starts it.
+TEST(StackE2E, ADependentMadeAheadStartsOnlyOnceItsDependencyIsDone) {
+  const char* blueprint = R"(
+services:
+  setup:
+    image: busybox
+    command: ["sh", "-c", "exit $$SETUP_EXIT"]
+    environment: {SETUP_EXIT: "%s"}
+  app:
+    image: busybox
+    command: ["sh", "-c", "echo app ran; exec sleep 1000"]
+    init: true
+    depends_on:
+      setup: {condition: service_completed_successfully}
+)";
+  auto with_exit = [&](const char* code) {
+    std::string yaml = blueprint;
+    yaml.replace(yaml.find("%s"), 2, code);
+    return yaml;
+  };
+  ComposeProject p(with_exit("4"));
+  Result up = p({"up", "-d"});
+  EXPECT_NE(up.exit_code, 0) << up.err;
+  auto states = p.states();
+  EXPECT_NE(std::find(states.begin(), states.end(), std::make_pair(p.name() + "-app-1", std::string("created"))),
+            states.end());
+  EXPECT_EQ(p({"logs", "app"}).out, "") << "app ran before its dependency completed";
+
+  // setup now succeeds: its container is recreated, and the app made ahead is started.
+  p.rewrite(with_exit("0"));
+  Result again = p({"up", "-d"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  states = p.states();
+  EXPECT_NE(std::find(states.begin(), states.end(), std::make_pair(p.name() + "-app-1", std::string("running"))),
+            states.end());
+  EXPECT_NE(p({"logs", "app"}).out.find("app ran"), std::string::npos);
   ASSERT_EQ(p({"down", "-t", "0"}).exit_code, 0);
   expect_nothing_left(p);
 }
