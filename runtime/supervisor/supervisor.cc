@@ -212,7 +212,10 @@ void Supervisor::mark_running() {
 }
 
 void Supervisor::start_held() {
-  if (!held_ || container_pid_ == 0) throw Error("the container is not waiting to be started");
+  // Started already: a berth killed while this supervisor ran `runc run` left a record that
+  // still said "created", and the next berth asks. The request was read once the run was done.
+  if (!held_ && container_pid_ != 0) return;
+  if (!held_) throw Error("the container is not waiting to be started");
   runc_.start(config_.id);
   held_ = false;
   mark_running();

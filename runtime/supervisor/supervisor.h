@@ -8,7 +8,8 @@
 //   wait                      -> "exited <code>" likewise
 //   kill <signal>             -> "ok" or "error <message>"
 //   pause | resume            -> "ok" or "error <message>"
-//   start                     -> "ok" or "error <message>", for a container made with hold
+//   start                     -> "ok" or "error <message>": starts a container made with hold
+//                                (and says "ok" when it runs already)
 // Attached clients (input, output, terminal size) use attach.sock; see attach_protocol.h.
 #pragma once
 

@@ -79,5 +79,17 @@ TEST_F(ContainerPrepare, AStartRequestToARunningContainerIsRefused) {
   EXPECT_EQ(record(id).status, "running");
 }
 
+TEST_F(ContainerPrepare, AStartWhileItsSupervisorStartsItWaitsForThatStart) {
+  // What a berth sees when the berth before it was killed while a supervisor ran `runc run`: the
+  // record still says "created", and the supervisor answers once its start is done.
+  auto id = run(shell_spec("exec sleep 1000"));
+  auto r = record(id);
+  pid_t pid = r.pid;
+  r.status = "created";
+  runtime::write_record(r);
+  runtime::start_container(id);  // no error, and no second start
+  EXPECT_EQ(runtime::Runc::locate().state(id)->pid, pid);
+}
+
 }  // namespace
 }  // namespace berth::test
