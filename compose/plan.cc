@@ -237,7 +237,7 @@ class Planner {
     if (opt_.no_start) return;
     // Made early only when the start waits for a dependency; else `runc run` does both at once.
     plan_.actions[create].prepare =
-        !shares_with_a_service(s) && std::any_of(after.begin(), after.end(), [&](size_t i) {
+        !shares_with_a_service(s) && !binds_host_paths(s) && std::any_of(after.begin(), after.end(), [&](size_t i) {
           ActionKind k = plan_.actions[i].kind;
           return k == ActionKind::wait_started || k == ActionKind::wait_healthy ||
                  k == ActionKind::wait_completed;
@@ -246,6 +246,13 @@ class Planner {
     start_after.push_back(create);
     size_t start = add(ActionKind::start_container, name, s.name, number, "", why, start_after);
     ready.started.push_back(start);
+  }
+
+  // Host paths are bound when runc makes the container: a dependency that replaces a bound file
+  // (a setup job writing a config by rename) must run before, as with docker, so such a
+  // container is not made ahead.
+  static bool binds_host_paths(const Service& s) {
+    return std::any_of(s.volumes.begin(), s.volumes.end(), [](const ServiceVolume& v) { return v.type == "bind"; });
   }
 
   // Namespaces or volumes of another container (a service's, or one named with container:, which

@@ -14,6 +14,7 @@
 #include "stack/labels.h"
 #include "stack/network_plan.h"
 #include "stack/observe.h"
+#include "util/log.h"
 #include "runtime/container/watch.h"
 #include "volumes/volume_store.h"
 
@@ -72,6 +73,7 @@ class Run {
     }
     lock.unlock();
     for (auto& t : threads_) t.join();
+    release_unstarted();
     if (!failures_.empty()) {
       std::string what = failures_.size() == 1 ? failures_.front() : std::to_string(failures_.size()) + " steps failed:";
       if (failures_.size() > 1)
@@ -140,6 +142,19 @@ class Run {
     options_.events(Event{kind_of(a.kind), a.target, status, message, seconds, done});
   }
 
+  // Containers made ahead whose start never came (a dependency failed): as with docker, a
+  // container that was not started runs nothing, so their held processes end here.
+  void release_unstarted() {
+    for (const auto& [name, id] : prepared_) {
+      try {
+        runtime::stop_container(id, "SIGKILL", runtime::Duration::zero());
+      } catch (const std::exception& e) {
+        log::warn(name + ": " + e.what());
+      }
+    }
+    prepared_.clear();
+  }
+
   std::string id_of(const Action& a) {
     if (!a.id.empty()) return a.id;
     std::lock_guard lock(mutex_);
@@ -189,12 +204,20 @@ class Run {
           std::lock_guard lock(mutex_);
           created_[a.target] = id;
         }
-        if (a.prepare) runtime::prepare_container(id);
+        if (a.prepare) {
+          runtime::prepare_container(id);
+          std::lock_guard lock(mutex_);
+          prepared_[a.target] = id;
+        }
         return;
       }
-      case ActionKind::start_container:
-        runtime::start_container(id_of(a));
+      case ActionKind::start_container: {
+        std::string id = id_of(a);
+        runtime::start_container(id);
+        std::lock_guard lock(mutex_);
+        prepared_.erase(a.target);
         return;
+      }
       case ActionKind::restart_container: {
         std::string id = id_of(a);
         runtime::stop_container(id, std::nullopt, stop_grace());
@@ -293,6 +316,7 @@ class Run {
   size_t finished_ = 0;
   std::vector<std::string> failures_;
   std::map<std::string, std::string> created_;  // container name -> id
+  std::map<std::string, std::string> prepared_;  // made ahead, not started yet (by name)
 };
 
 }  // namespace

@@ -250,6 +250,11 @@ void start_supervised(const std::string& id, Fd attach, bool hold) {
   check_id(id);
   ContainerRecord record = require_record(id);
   if (supervisor_alive(id)) throw Error("container " + record.name + " is already running");
+  if (record.status == "created") {
+    // Made ahead by a supervisor that died since: what runc still has of it goes first.
+    Runc runc = Runc::locate();
+    if (std::filesystem::exists(runc.root() / id)) runc.remove(id, true);
+  }
   auto run_dir = container_run_dir(id);
   if (!std::filesystem::exists(run_dir / "config.json"))
     throw Error("container " + record.name + " has no bundle at " + run_dir.string(),

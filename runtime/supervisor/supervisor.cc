@@ -216,6 +216,7 @@ void Supervisor::start_held() {
   // still said "created", and the next berth asks. The request was read once the run was done.
   if (!held_ && container_pid_ != 0) return;
   if (!held_) throw Error("the container is not waiting to be started");
+  if (stopping_) throw Error("the container is being stopped");
   runc_.start(config_.id);
   held_ = false;
   mark_running();
@@ -311,6 +312,7 @@ void Supervisor::on_restart_timer() {
 }
 
 void Supervisor::request_stop(const std::string& signal, Duration grace) {
+  std::string signal_to_send = signal;
   stopping_ = true;
   record_.stopped_by_user = true;
   if (record_.status == "restarting") {
@@ -323,9 +325,15 @@ void Supervisor::request_stop(const std::string& signal, Duration grace) {
   }
   save();
   if (container_pid_ == 0) return;
+  // Made ahead and never started: nothing of the user's runs, and runc's waiting init may ignore
+  // the service's stop signal. It ends at once.
+  if (held_) {
+    signal_to_send = "SIGKILL";
+    grace = Duration::zero();
+  }
   try {
     if (record_.status == "paused") runc_.resume(config_.id);
-    runc_.kill(config_.id, signal);
+    runc_.kill(config_.id, signal_to_send);
   } catch (const Error& e) {
     std::fprintf(stderr, "supervisor: %s\n", e.what());
   }
@@ -473,17 +481,19 @@ void Supervisor::handle(Client& client, const std::string& line) {
     reply_result([&] { start_held(); });
   } else if (verb == "kill" && words.size() > 1) {
     reply_result([&] {
-      if (container_pid_ == 0) throw Error("the container is not running");
+      if (container_pid_ == 0 || held_) throw Error("the container is not running");
       runc_.kill(config_.id, words[1]);
     });
   } else if (verb == "pause") {
     reply_result([&] {
+      if (held_) throw Error("the container is not running");
       runc_.pause(config_.id);
       record_.status = "paused";
       save();
     });
   } else if (verb == "resume") {
     reply_result([&] {
+      if (held_) throw Error("the container is not paused");
       runc_.resume(config_.id);
       record_.status = "running";
       save();

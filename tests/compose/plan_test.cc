@@ -72,6 +72,14 @@ TEST(PlanUp, AContainerWhoseStartWaitsIsMadeAhead) {
   ASSERT_TRUE(create_web && create_db);
   EXPECT_TRUE(create_web->prepare) << "web's start waits for db: made ahead, then a runc start";
   EXPECT_FALSE(create_db->prepare) << "db starts at once: one runc run does both";
+  // Host paths are bound when runc makes it: a setup job may replace a bound file first.
+  Project with_bind = p;
+  ServiceVolume bind;
+  bind.type = "bind";
+  bind.source = "/srv/app.conf";
+  bind.target = "/etc/app.conf";
+  with_bind.services["web"].volumes.push_back(bind);
+  EXPECT_FALSE(find(plan_up(with_bind, {}, {}), ActionKind::create_container, "demo-web-1")->prepare);
   // Joining another's namespaces, it is made after its dependency anyway.
   p.services["web"].network_mode = "service:db";
   EXPECT_FALSE(find(plan_up(p, {}, {}), ActionKind::create_container, "demo-web-1")->prepare);

@@ -38,6 +38,21 @@ std::string shell_output(const std::string& command) {
   return out;
 }
 
+// Processes of the project: supervisors name their container's run directory on their command
+// line; containers (and runc's waiting init) have their root under the state root.
+std::vector<std::string> processes_of(const ComposeProject& p) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& e : stdfs::directory_iterator("/proc", ec)) {
+    std::ifstream in(e.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string root = stdfs::read_symlink(e.path() / "root", ec).string();
+    if (cmdline.find(p.dir().string()) != std::string::npos || root.find(p.dir().string()) != std::string::npos)
+      found.push_back(e.path().filename().string() + " " + cmdline);
+  }
+  return found;
+}
+
 // Mounts, namespaces and half-made containers of this project's state roots.
 void expect_nothing_left(const ComposeProject& p) {
   std::ifstream mounts("/proc/self/mounts");
@@ -47,12 +62,7 @@ void expect_nothing_left(const ComposeProject& p) {
   for (const auto& e : stdfs::directory_iterator(p.dir() / "state" / "stack", ec))
     if (e.path().extension() == ".json") ADD_FAILURE() << "resources left: " << e.path();
   for (const auto& e : stdfs::directory_iterator(p.dir() / "run" / "netns", ec)) ADD_FAILURE() << "netns left: " << e.path();
-  // Supervisors name their container's run directory on their command line.
-  for (const auto& e : stdfs::directory_iterator("/proc", ec)) {
-    std::ifstream in(e.path() / "cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (cmdline.find(p.dir().string()) != std::string::npos) ADD_FAILURE() << "process left: " << e.path();
-  }
+  for (const auto& pid : processes_of(p)) ADD_FAILURE() << "process left: " << pid;
 }
 
 // A blueprint of `n` services s1..sn that sleep.
@@ -277,6 +287,9 @@ services:
   EXPECT_NE(std::find(states.begin(), states.end(), std::make_pair(p.name() + "-app-1", std::string("created"))),
             states.end());
   EXPECT_EQ(p({"logs", "app"}).out, "") << "app ran before its dependency completed";
+  // Made ahead, then let go when its dependency failed: nothing of it runs, as with docker.
+  auto left = processes_of(p);
+  EXPECT_TRUE(left.empty()) << left.front();
 
   // setup now succeeds: its container is recreated, and the app made ahead is started.
   p.rewrite(with_exit("0"));

@@ -1,6 +1,7 @@
 // Prepared containers (real runc): made ahead of their start by a supervisor that holds them,
 // started by a `runc start`, or stopped without their command ever running.
 #include <signal.h>
+#include <sys/wait.h>
 
 #include "runtime/container/container.h"
 #include "runtime/container/runc.h"
@@ -77,6 +78,50 @@ TEST_F(ContainerPrepare, AStartRequestToARunningContainerIsRefused) {
   // Not prepared: start_container of a running one goes the usual way and says it runs already.
   EXPECT_THROW(runtime::start_container(id), Error);
   EXPECT_EQ(record(id).status, "running");
+}
+
+TEST_F(ContainerPrepare, StoppingItDoesNotWaitForTheStopSignal) {
+  // runc's waiting init may ignore a signal like SIGWINCH (httpd's stop signal): a held container
+  // is killed at once, not after the grace period (an hour here: the test would time out).
+  auto spec = shell_spec("exec sleep 1000");
+  spec.stop_signal = "SIGWINCH";
+  runtime::create_container(spec);
+  ids_.push_back(spec.id);
+  runtime::prepare_container(spec.id);
+  runtime::stop_container(spec.id, std::nullopt, std::chrono::hours(1));
+  EXPECT_EQ(record(spec.id).status, "created");
+  EXPECT_FALSE(runtime::supervisor_alive(spec.id));
+}
+
+TEST_F(ContainerPrepare, NeitherPausedNorKilledBeforeItsStart) {
+  auto spec = shell_spec("exec sleep 1000");
+  runtime::create_container(spec);
+  ids_.push_back(spec.id);
+  runtime::prepare_container(spec.id);
+  EXPECT_THROW(runtime::pause_container(spec.id), Error);
+  EXPECT_THROW(runtime::kill_container(spec.id, "SIGTERM"), Error);
+  EXPECT_EQ(record(spec.id).status, "created");
+  runtime::start_container(spec.id);
+  EXPECT_EQ(record(spec.id).status, "running");
+}
+
+TEST_F(ContainerPrepare, ItsSupervisorGoneAStartMakesItAfresh) {
+  auto spec = shell_spec("exec sleep 1000");
+  runtime::create_container(spec);
+  ids_.push_back(spec.id);
+  runtime::prepare_container(spec.id);
+  auto held = record(spec.id);
+  ASSERT_GT(held.supervisor_pid, 0);
+  ::kill(held.supervisor_pid, SIGKILL);
+  // The supervisor's socket is gone with it once it is reaped (it is this test's child: the
+  // fixture is a subreaper).
+  ::waitpid(held.supervisor_pid, nullptr, 0);
+  EXPECT_FALSE(runtime::supervisor_alive(spec.id));
+  runtime::start_container(spec.id);  // runc still knew the container made ahead: not an error
+  EXPECT_EQ(record(spec.id).status, "running");
+  EXPECT_NE(record(spec.id).pid, held.pid);
+  ::kill(held.pid, SIGKILL);  // the orphaned init of the first making, if runc left it
+  ::waitpid(held.pid, nullptr, WNOHANG);
 }
 
 TEST_F(ContainerPrepare, AStartWhileItsSupervisorStartsItWaitsForThatStart) {
