@@ -47,6 +47,12 @@ std::vector<PublishedPort> all_published(const std::vector<NetworkRecord>& recor
   return out;
 }
 
+// Takes a container off a network's record: its attachment and its addresses.
+void take_off(NetworkRecord& r, const std::string& container) {
+  for (auto& s : r.subnets) release(s, container);
+  r.attachments.erase(container);
+}
+
 std::optional<IpAddress> wanted_address(const std::string& text, const std::string& what) {
   if (text.empty()) return std::nullopt;
   return IpAddress::parse_or_throw(text, what);
@@ -139,8 +145,7 @@ AttachResult reserve(const AttachSpec& spec, NetworkRecord& r) {
     proxy::publish_routes(records);
   } catch (...) {
     // Nothing is made yet: give the addresses and ports back, as if it had never come.
-    r.attachments.erase(spec.container);
-    for (auto& s : r.subnets) release(s, spec.container);
+    take_off(r, spec.container);
     store.save(r);
     try {
       dns::publish_table(store.all());  // it may have gone out before the failure
@@ -211,10 +216,9 @@ void detach(const std::string& container, const std::string& network, bool remov
     auto it = r.attachments.find(container);
     if (it != r.attachments.end()) {
       veth = it->second.host_veth;
-      for (auto& s : r.subnets) release(s, container);
       const NetworkRecord before = r;
       const Attachment gone = it->second;
-      r.attachments.erase(it);
+      take_off(r, container);
       if (render_firewall(r) != render_firewall(before)) apply_firewall(r);
       forget_port_flows(gone);  // after the rules: no new packet can make the flow again
       store.save(r);

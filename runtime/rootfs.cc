@@ -42,6 +42,12 @@ std::optional<std::string> overlay_options_direct(const std::vector<stdfs::path>
 
 namespace {
 
+void mount_overlay(const stdfs::path& target, const std::string& options) {
+  if (::mount("overlay", target.c_str(), "overlay", 0, options.c_str()) != 0)
+    throw Error("cannot mount the root filesystem at " + target.string() + ": " + std::strerror(errno),
+                "overlayfs needs root and a kernel with overlay support");
+}
+
 // The layers by short relative names (l/0, l/1, ...: symlinks in state_dir), mounted from
 // inside state_dir: for images whose layer paths do not fit a page of mount options.
 void mount_through_links(const std::vector<stdfs::path>& lowers_top_first, const stdfs::path& state_dir,
@@ -54,11 +60,7 @@ void mount_through_links(const std::vector<stdfs::path>& lowers_top_first, const
   std::string options = overlay_options(lowers_top_first.size());
   if (options.size() > kMaxOptions)
     throw Error("overlay mount options for " + std::to_string(lowers_top_first.size()) + " layers exceed a page");
-  run_in_directory(state_dir, [&] {
-    if (::mount("overlay", target.c_str(), "overlay", 0, options.c_str()) != 0)
-      throw Error("cannot mount the root filesystem at " + target.string() + ": " + std::strerror(errno),
-                  "overlayfs needs root and a kernel with overlay support");
-  });
+  run_in_directory(state_dir, [&] { mount_overlay(target, options); });
 }
 
 }  // namespace
@@ -84,13 +86,10 @@ OverlayRootfs::OverlayRootfs(const std::vector<stdfs::path>& layers, const stdfs
   }
   stdfs::path abs_target = stdfs::absolute(target);
   // Whole paths when they fit (most images): no symlinks to make, no thread to mount from.
-  if (auto options = overlay_options_direct(lowers, dir / "upper", dir / "work")) {
-    if (::mount("overlay", abs_target.c_str(), "overlay", 0, options->c_str()) != 0)
-      throw Error("cannot mount the root filesystem at " + abs_target.string() + ": " + std::strerror(errno),
-                  "overlayfs needs root and a kernel with overlay support");
-  } else {
+  if (auto options = overlay_options_direct(lowers, dir / "upper", dir / "work"))
+    mount_overlay(abs_target, *options);
+  else
     mount_through_links(lowers, dir, abs_target);
-  }
   target_ = abs_target;
 }
 

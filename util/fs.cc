@@ -121,4 +121,11 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
   }
 }
 
+bool write_file_if_changed(const std::filesystem::path& path, const std::string& content, unsigned mode,
+                           bool durable) {
+  if (read_file_if_exists(path) == content) return false;
+  write_file_atomic(path, content, mode, durable);
+  return true;
+}
+
 }  // namespace berth::fs

@@ -16,6 +16,10 @@ std::optional<std::string> read_file_if_exists(const std::filesystem::path& path
 // loses anyway: the rename still makes the change atomic.
 void write_file_atomic(const std::filesystem::path& path, const std::string& content,
                        unsigned mode = 0644, bool durable = true);
+// write_file_atomic, unless the file holds `content` already; returns whether it wrote. For
+// files others watch (inotify): a rewrite with nothing new would wake them for nothing.
+bool write_file_if_changed(const std::filesystem::path& path, const std::string& content,
+                           unsigned mode = 0644, bool durable = true);
 
 // While a SyncBatch lives, durable writes skip their own fsync; when it ends, one syncfs() per
 // file system written to makes them all durable at once. An `up` of 30 containers writes some 250

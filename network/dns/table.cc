@@ -138,9 +138,9 @@ void publish_table(const std::vector<NetworkRecord>& records) {
   // rename is all readers need; an fsync would only add ~10 ms to every attach and detach.
   auto path = table_path();
   std::string text = to_json(table_from_records(records));
-  if (fs::read_file_if_exists(path) == text) return;  // the responder is not woken for nothing
-  std::filesystem::create_directories(path.parent_path());
-  fs::write_file_atomic(path, text, 0644, false);
+  std::error_code ec;  // a directory that cannot be made fails the write, with its path
+  std::filesystem::create_directories(path.parent_path(), ec);
+  fs::write_file_if_changed(path, text, 0644, false);  // the responder is not woken for nothing
 }
 
 }  // namespace berth::network::dns

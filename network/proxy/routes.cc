@@ -64,10 +64,9 @@ void publish_routes(const std::vector<NetworkRecord>& records) {
   auto path = routes_path();
   std::string text = to_json(routes);
   // Most attaches publish no port: the routes stay as they are, and the proxy is not woken.
-  if (fs::read_file_if_exists(path) != text) {
-    std::filesystem::create_directories(path.parent_path());
-    fs::write_file_atomic(path, text, 0644, false);  // the run root: gone at reboot anyway
-  }
+  std::error_code ec;  // a directory that cannot be made fails the write, with its path
+  std::filesystem::create_directories(path.parent_path(), ec);
+  fs::write_file_if_changed(path, text, 0644, false);  // the run root: gone at reboot anyway
   if (!routes.empty()) start_helper(command(), proxy_lock_path(), "BERTH_PROXY_READY_FD", "the loopback port proxy");
 }
 

@@ -250,8 +250,9 @@ void start_supervised(const std::string& id, Fd attach, bool hold) {
   check_id(id);
   ContainerRecord record = require_record(id);
   if (supervisor_alive(id)) throw Error("container " + record.name + " is already running");
-  if (record.status == "created") {
-    // Made ahead by a supervisor that died since: what runc still has of it goes first.
+  if (record.status == "created" && record.pid != 0) {
+    // Made ahead by a supervisor that died since (a fresh container has no pid yet): what runc
+    // still has of it goes first.
     Runc runc = Runc::locate();
     if (std::filesystem::exists(runc.root() / id)) runc.remove(id, true);
   }

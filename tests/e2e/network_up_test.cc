@@ -156,10 +156,15 @@ std::set<std::string> resolve_within_a_second(const ComposeProject& p, const std
   return seen;
 }
 
+// Two sleeping services on the default network: web (to scale) and a client to ask from.
+std::string web_and_client() {
+  return "services:\n"
+         "  web:\n    image: busybox\n    command: " + std::string(kSleep) + "\n    init: true\n"
+         "  client:\n    image: busybox\n    command: " + kSleep + "\n    init: true\n";
+}
+
 TEST(NetworkUpE2E, EveryReplicaInDnsAndUnknownNamesNxdomain) {
-  ComposeProject p("services:\n"
-                   "  web:\n    image: busybox\n    command: " + std::string(kSleep) + "\n    init: true\n"
-                   "  client:\n    image: busybox\n    command: " + kSleep + "\n    init: true\n");
+  ComposeProject p(web_and_client());
   Result up = p({"up", "-d", "--scale", "web=3"});
   ASSERT_EQ(up.exit_code, 0) << up.err;
   std::set<std::string> replicas;
@@ -215,9 +220,7 @@ TEST(NetworkUpE2E, DnsFollowsARestartedAndARecreatedContainer) {
 // berth keeps a stopped container's namespace and veth; its names leave DNS all the same, as
 // Docker's do, and come back when it starts again.
 TEST(NetworkUpE2E, OnlyRunningContainersAreInDns) {
-  ComposeProject p("services:\n"
-                   "  web:\n    image: busybox\n    command: " + std::string(kSleep) + "\n    init: true\n"
-                   "  client:\n    image: busybox\n    command: " + kSleep + "\n    init: true\n");
+  ComposeProject p(web_and_client());
   Result up = p({"up", "-d", "--scale", "web=2"});
   ASSERT_EQ(up.exit_code, 0) << up.err;
   const std::string web1 = ipv4_of(p, "web", 1), web2 = ipv4_of(p, "web", 2);

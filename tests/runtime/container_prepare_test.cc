@@ -11,13 +11,20 @@
 namespace berth::test {
 namespace {
 
-using ContainerPrepare = ContainerTest;
+class ContainerPrepare : public ContainerTest {
+ protected:
+  // create + prepare (made under runc, held by its supervisor); returns the id.
+  std::string prepared(const runtime::ContainerSpec& spec) {
+    runtime::create_container(spec);
+    ids_.push_back(spec.id);
+    runtime::prepare_container(spec.id);
+    return spec.id;
+  }
+};
 
 TEST_F(ContainerPrepare, MadeAheadThenStarted) {
   auto spec = shell_spec("echo ran; exec sleep 1000");
-  runtime::create_container(spec);
-  ids_.push_back(spec.id);
-  runtime::prepare_container(spec.id);
+  prepared(spec);
 
   // Made: runc knows it, its supervisor holds it, its command has not run.
   auto held = record(spec.id);
@@ -42,9 +49,7 @@ TEST_F(ContainerPrepare, MadeAheadThenStarted) {
 
 TEST_F(ContainerPrepare, StoppedBeforeItsStartItStaysCreatedAndStartsLater) {
   auto spec = shell_spec("echo ran; exec sleep 1000");
-  runtime::create_container(spec);
-  ids_.push_back(spec.id);
-  runtime::prepare_container(spec.id);
+  prepared(spec);
   pid_t held = record(spec.id).pid;
   runtime::stop_container(spec.id, std::nullopt, std::chrono::milliseconds(0));
 
@@ -65,9 +70,7 @@ TEST_F(ContainerPrepare, StoppedBeforeItsStartItStaysCreatedAndStartsLater) {
 
 TEST_F(ContainerPrepare, RemovedWithoutForceSinceItNeverRan) {
   auto spec = shell_spec("exec sleep 1000");
-  runtime::create_container(spec);
-  ids_.push_back(spec.id);
-  runtime::prepare_container(spec.id);
+  prepared(spec);
   runtime::remove_container(spec.id, false);
   EXPECT_FALSE(runtime::read_record(spec.id));
   EXPECT_FALSE(runtime::Runc::locate().state(spec.id));
@@ -85,9 +88,7 @@ TEST_F(ContainerPrepare, StoppingItDoesNotWaitForTheStopSignal) {
   // is killed at once, not after the grace period (an hour here: the test would time out).
   auto spec = shell_spec("exec sleep 1000");
   spec.stop_signal = "SIGWINCH";
-  runtime::create_container(spec);
-  ids_.push_back(spec.id);
-  runtime::prepare_container(spec.id);
+  prepared(spec);
   runtime::stop_container(spec.id, std::nullopt, std::chrono::hours(1));
   EXPECT_EQ(record(spec.id).status, "created");
   EXPECT_FALSE(runtime::supervisor_alive(spec.id));
@@ -95,9 +96,7 @@ TEST_F(ContainerPrepare, StoppingItDoesNotWaitForTheStopSignal) {
 
 TEST_F(ContainerPrepare, NeitherPausedNorKilledBeforeItsStart) {
   auto spec = shell_spec("exec sleep 1000");
-  runtime::create_container(spec);
-  ids_.push_back(spec.id);
-  runtime::prepare_container(spec.id);
+  prepared(spec);
   EXPECT_THROW(runtime::pause_container(spec.id), Error);
   EXPECT_THROW(runtime::kill_container(spec.id, "SIGTERM"), Error);
   EXPECT_EQ(record(spec.id).status, "created");
@@ -107,9 +106,7 @@ TEST_F(ContainerPrepare, NeitherPausedNorKilledBeforeItsStart) {
 
 TEST_F(ContainerPrepare, ItsSupervisorGoneAStartMakesItAfresh) {
   auto spec = shell_spec("exec sleep 1000");
-  runtime::create_container(spec);
-  ids_.push_back(spec.id);
-  runtime::prepare_container(spec.id);
+  prepared(spec);
   auto held = record(spec.id);
   ASSERT_GT(held.supervisor_pid, 0);
   ::kill(held.supervisor_pid, SIGKILL);
